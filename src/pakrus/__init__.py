@@ -1,0 +1,46 @@
+"""pakrus: the Pakistan–Russia Relations Dataset, as typed pandas tables with a validator.
+
+>>> import pakrus
+>>> events = pakrus.load("events")
+"""
+
+from __future__ import annotations
+
+from pakrus._load import info, load, load_all, package, rehash, schema, tables
+from pakrus._problems import PakrusError, Problem, Report
+
+__all__ = [
+    "PakrusError",
+    "Problem",
+    "Report",
+    "__version__",
+    "info",
+    "load",
+    "load_all",
+    "package",
+    "rehash",
+    "schema",
+    "tables",
+    "validate",
+]
+
+
+def validate(path=None) -> Report:
+    """Validate the package at `path` (a directory or its datapackage.json; None: the shipped one).
+
+    Returns a Report whose `problems` are located (file, line, column, code, message) and whose
+    `exit_code` is 0 valid, 1 invalid data, 2 metadata, safety or usage error. Never writes a file.
+    """
+    from pakrus._validate import validate as _validate  # frictionless and pandera load only here
+
+    return _validate(path)
+
+
+def _version() -> str:
+    try:
+        return str(package()["version"])
+    except Exception:  # a broken install must still import, so that `pakrus validate` can explain
+        return "0+unknown"
+
+
+__version__ = _version()

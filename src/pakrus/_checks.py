@@ -1,0 +1,270 @@
+"""Cross-field and cross-table checks: foreign keys from the schemas, the rest from validation/checks.json.
+
+Every check works on whole columns (no Python loop over rows); only failing rows are visited
+to write their messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pakrus import _schema
+from pakrus._problems import Problem
+
+
+@dataclass
+class Table:
+    """One table as the validator sees it: typed frame (enums as strings) and physical lines."""
+
+    name: str
+    rel: str
+    schema: dict
+    frame: pd.DataFrame
+    lines: np.ndarray
+
+    def column(self, field: str) -> int:
+        return _schema.names(self.schema).index(field) + 1
+
+    def report(self, mask, field: str, code: str, message) -> list[Problem]:
+        """A problem at `field` for every row where `mask` holds; `message(i)` words it."""
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+        return [Problem(self.rel, int(self.lines[i]), self.column(field), code, message(i)) for i in rows]
+
+    def value(self, field: str, i: int) -> str:
+        v = self.frame[field].iloc[i]
+        if pd.isna(v):
+            return "(empty)"
+        return repr(str(v.date()) if isinstance(v, pd.Timestamp) else str(v))
+
+
+# Foreign keys (declared in the Table Schemas)
+
+def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
+    out = []
+    for table in tables.values():
+        for fk in table.schema.get("foreignKeys", []):
+            fields = _as_list(fk["fields"])
+            ref = fk["reference"]
+            target = tables.get(ref.get("resource") or table.name)
+            if target is not None:
+                out += _foreign_key(table, fields, target, _as_list(ref["fields"]))
+    return out
+
+
+def _foreign_key(table: Table, fields: list[str], target: Table, keys: list[str]) -> list[Problem]:
+    child = table.frame[fields]
+    present = child.notna().all(axis=1).to_numpy()
+    known = pd.MultiIndex.from_frame(target.frame[keys].astype("string"))
+    found = pd.MultiIndex.from_frame(child.astype("string")).isin(known)
+    candidates = target.frame[keys[0]].dropna().astype(str).tolist()
+    def message(i):
+        value = "/".join(str(child.iloc[i][f]) for f in fields)
+        return (f"{'/'.join(fields)} {value!r} is not a {'/'.join(keys)} of {target.rel}"
+                + _hint(value, candidates))
+    return table.report(present & ~found, fields[0], "foreign-key", message)
+
+
+def _hint(value: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(value, candidates[:100_000], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else "; add that row or correct the id"
+
+
+# Checks named in validation/checks.json
+
+def run(spec: dict, tables: dict[str, Table]) -> list[Problem]:
+    out = []
+    for check in spec.get("checks", []):
+        if _tables_named(check) <= set(tables):  # a table that could not be read is reported already
+            out += KINDS[check["kind"]][0](check, tables)
+    return out
+
+
+def _tables_named(check: dict) -> set[str]:
+    remote = [ref for key in KINDS[check["kind"]][2] for ref in _as_list(check.get(key, []))]
+    return {check["table"], *(str(ref).partition(".")[0] for ref in remote)}
+
+
+def _order(check, tables):
+    t = tables[check["table"]]
+    lo, hi = check["fields"]
+    a, b = t.frame[lo], t.frame[hi]
+    bad = (a.notna() & b.notna() & (b < a)).to_numpy(dtype=bool, na_value=False)
+    code = check.get("code", "date-order")
+    return t.report(bad, hi, code, lambda i: f"{hi} {t.value(hi, i)} is before {lo} {t.value(lo, i)}; "
+                    f"{check.get('description', 'swap or correct them')}")
+
+
+_UNITS = {"month": ("MS", "ME"), "year": ("YS", "YE")}
+
+
+def _precision(check, tables):
+    t = tables[check["table"]]
+    s_name, e_name, p_name = check["fields"]
+    s, e, p = t.frame[s_name], t.frame[e_name], t.frame[p_name].astype("string")
+    code = check.get("code", "date-precision")
+    dated = p.notna() & (p != "undated")
+    out = []
+    out += t.report(((p == "undated") | p.isna()) & (s.notna() | e.notna()), p_name, code,
+                    lambda i: f"{p_name} is {t.value(p_name, i)} but dates are given; "
+                              "give the precision the dates have, or empty the dates")
+    for name, col in ((s_name, s), (e_name, e)):
+        out += t.report(dated & col.isna(), name, code,
+                        lambda i, name=name: f"{name} is empty but {p_name} is {t.value(p_name, i)}; "
+                                             "give the earliest and latest possible days")
+    for name, col, at_start in ((s_name, s, True), (e_name, e, False)):
+        bad = dated & col.notna() & ~_aligned(col, p, at_start)
+        out += t.report(bad, name, code, lambda i, name=name, at_start=at_start:
+                        f"{name} {t.value(name, i)} is not the {'first' if at_start else 'last'} day of a "
+                        f"{t.value(p_name, i).strip(chr(39))}, as {p_name} {t.value(p_name, i)} requires")
+    return out
+
+
+def _aligned(dates: pd.Series, precision: pd.Series, at_start: bool) -> pd.Series:
+    """Whether each date is the first (or last) day of its precision's unit; day is always aligned."""
+    d = dates.dt
+    month_ok = (d.day == 1) if at_start else d.is_month_end
+    year_ok = month_ok & (d.month == (1 if at_start else 12))
+    decade_ok = year_ok & ((d.year % 10) == (0 if at_start else 9))
+    result = pd.Series(True, index=dates.index)
+    for unit, ok in (("month", month_ok), ("year", year_ok), ("decade", decade_ok)):
+        result = result.where(~(precision == unit).fillna(False), ok.fillna(True))
+    return result.astype(bool)
+
+
+def _required_if(check, tables):
+    t = tables[check["table"]]
+    field = check["field"]
+    mask = pd.Series(True, index=t.frame.index)
+    for other, values in check.get("when", {}).items():
+        mask &= t.frame[other].isin(values).fillna(False) if values != "present" else t.frame[other].notna()
+    mask &= t.frame[field].isna()
+    cond = ", ".join(f"{k} is {v if v == 'present' else ' or '.join(v)}" for k, v in check["when"].items())
+    return t.report(mask, field, check.get("code", "required-if"), lambda i: f"{field} is required when {cond}")
+
+
+def _reference_any(check, tables):
+    t = tables[check["table"]]
+    field = check["field"]
+    known = pd.Index([])
+    for target in check["targets"]:
+        name, key = target.split(".")
+        if name in tables:
+            known = known.append(pd.Index(tables[name].frame[key].dropna().astype(str)))
+    values = t.frame[field]
+    bad = (values.notna() & ~values.astype(str).isin(known)).to_numpy(dtype=bool)
+    candidates = known.tolist()
+    return t.report(bad, field, check.get("code", "record-unknown"),
+                    lambda i: f"{field} {t.value(field, i)} exists in none of {', '.join(check['targets'])}"
+                              + _hint(str(values.iloc[i]), candidates))
+
+
+def _referenced(check, tables):
+    t = tables[check["table"]]
+    field = check["field"]
+    used = pd.Index([])
+    for ref in check["by"]:
+        name, col = ref.split(".")
+        if name in tables:
+            used = used.append(pd.Index(tables[name].frame[col].dropna().astype(str)))
+    mask = t.frame[field].notna() & ~t.frame[field].astype(str).isin(used)
+    for other, values in check.get("where", {}).items():
+        mask &= t.frame[other].isin(values).fillna(False)
+    return t.report(mask, field, check.get("code", "record-uncited"),
+                    lambda i: f"{field} {t.value(field, i)} is referenced by no row of {', '.join(check['by'])}; "
+                              f"{check.get('description', 'add a reference or remove the row')}")
+
+
+def _parent(check, tables):
+    t = tables[check["table"]]
+    via = check["via"]
+    pname, pkey = check["parent"].split(".")
+    if pname not in tables:
+        return []
+    parent = tables[pname].frame.drop_duplicates(pkey).set_index(pkey)
+    keys = t.frame[via]
+    has = keys.notna() & keys.isin(parent.index)
+    code = check.get("code", "parent-mismatch")
+    out = []
+    for child_field, parent_field in check.get("same", {}).items():
+        theirs = parent[parent_field].reindex(keys).set_axis(t.frame.index)
+        mine = t.frame[child_field]
+        equal = (mine.astype(object) == theirs.astype(object)).fillna(False) | (mine.isna() & theirs.isna())
+        out += t.report(has & ~equal.astype(bool), child_field, code,
+                        lambda i, c=child_field, pf=parent_field, th=theirs:
+                        f"{c} {t.value(c, i)} differs from {pf} {_show(th.iloc[i])} of {via} "
+                        f"{t.value(via, i)} in {tables[pname].rel}; make them agree")
+    for parent_field, values in check.get("parent_in", {}).items():
+        theirs = parent[parent_field].reindex(keys).set_axis(t.frame.index)
+        out += t.report(has & ~theirs.isin(values).fillna(False), via, code,
+                        lambda i, pf=parent_field, th=theirs, v=values:
+                        f"{via} {t.value(via, i)} has {pf} {_show(th.iloc[i])} in {tables[pname].rel}, "
+                        f"but {t.rel} rows need {pf} {' or '.join(v)}")
+    return out
+
+
+def _show(value) -> str:
+    if pd.isna(value):
+        return "(empty)"
+    return repr(str(value.date()) if isinstance(value, pd.Timestamp) else str(value))
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+# kind -> (implementation, keys that name fields of `table`, keys that name "table.field")
+KINDS = {
+    "order": (_order, ("fields",), ()),
+    "precision": (_precision, ("fields",), ()),
+    "required_if": (_required_if, ("field", "when"), ()),
+    "reference_any": (_reference_any, ("field",), ("targets",)),
+    "referenced": (_referenced, ("field", "where"), ("by",)),
+    "parent": (_parent, ("via", "same"), ("parent",)),
+}
+
+
+def spec_problems(spec: object, schemas: dict[str, dict]) -> list[tuple[str, str]]:
+    """(JSON pointer, message) for every part of checks.json that names an unknown kind, table or field."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("checks"), list):
+        return [("", "checks.json must be an object with a list `checks`")]
+    out = []
+    for n, check in enumerate(spec["checks"]):
+        out += _check_spec(check, schemas, f"/checks/{n}")
+    return out
+
+
+def _check_spec(check, schemas, pointer):
+    if not isinstance(check, dict) or check.get("kind") not in KINDS:
+        return [(f"{pointer}/kind", f"unknown check kind; use one of: {', '.join(KINDS)}")]
+    table = check.get("table")
+    if table not in schemas:
+        return [(f"{pointer}/table", f"table {table!r} is not a resource of datapackage.json")]
+    _, local_keys, remote_keys = KINDS[check["kind"]]
+    out = []
+    for key in local_keys:
+        for name in _names(check.get(key)):
+            if name not in _schema.names(schemas[table]):
+                out.append((f"{pointer}/{key}", f"{table} has no field {name!r}"))
+    for key in remote_keys:
+        for ref in _as_list(check.get(key, [])):
+            t, _, f = str(ref).partition(".")
+            if t not in schemas or f not in _schema.names(schemas[t]):
+                out.append((f"{pointer}/{key}", f"{ref!r} is not a table.field of this package"))
+    if check["kind"] == "parent" and not out:
+        parent = str(check["parent"]).partition(".")[0]
+        for key, names in (("same", list(check.get("same", {}).values())), ("parent_in", list(check.get("parent_in", {})))):
+            out += [(f"{pointer}/{key}", f"{parent} has no field {n!r}")
+                    for n in names if n not in _schema.names(schemas[parent])]
+    return out
+
+
+def _names(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return list(value)
+    return _as_list(value)

@@ -1,0 +1,102 @@
+"""Table Schema -> Pandera DataFrameSchema, and Pandera's failure cases -> located problems.
+
+Imported only by the validator, so that `import pakrus` and `load()` never pull in pandera.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.config import ValidationDepth, config_context
+
+from pakrus import _schema
+from pakrus._problems import Problem
+
+
+def build(schema: dict) -> pa.DataFrameSchema:
+    """The Pandera schema of a table as `validate` reads it (enums as strings, checked by `enum`)."""
+    columns = {f["name"]: _column(f, schema) for f in _schema.fields(schema)}
+    pk = _schema.primary_key(schema)
+    checks = []
+    if len(pk) > 1 or (pk and not _constraints(_field(schema, pk[0])).get("unique")):
+        checks.append(pa.Check(lambda df, pk=pk: ~df[pk].duplicated(keep="first"), name="primary-key",
+                               error=f"primary key ({', '.join(pk)}) must be unique"))
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, name=schema.get("title"))
+
+
+def problems(schema: dict, frame: pd.DataFrame, rel: str, lines: np.ndarray) -> list[Problem]:
+    """Run the Pandera schema over `frame` and turn every failure case into a Problem."""
+    with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
+        try:
+            build(schema).validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+        else:
+            return []
+    positions = {name: i for i, name in enumerate(frame.columns)}
+    out = []
+    for case in cases.itertuples(index=False):  # one per failing cell, not per row of the table
+        code = "required" if case.check == "not_nullable" else str(case.check)
+        column = case.column if case.column in positions else _schema.primary_key(schema)[0]
+        row = frame.index.get_loc(case.index)
+        out.append(Problem(rel, int(lines[row]), positions[column] + 1, code,
+                           _message(code, column, frame, row, schema, lines)))
+    return out
+
+
+def _column(field: dict, schema: dict) -> pa.Column:
+    c = _constraints(field)
+    checks = []
+    if c.get("unique"):
+        checks.append(pa.Check(lambda s: ~s.duplicated(keep="first"), name="unique"))
+    if "enum" in c:
+        checks.append(pa.Check(lambda s, v=c["enum"]: s.isin(v), name="enum"))
+    if "pattern" in c:
+        checks.append(pa.Check(lambda s, p=c["pattern"]: s.str.fullmatch(p).astype(bool), name="pattern"))
+    if "minimum" in c:
+        checks.append(pa.Check(lambda s, v=c["minimum"]: s >= _bound(v, s), name="minimum"))
+    if "maximum" in c:
+        checks.append(pa.Check(lambda s, v=c["maximum"]: s <= _bound(v, s), name="maximum"))
+    if "minLength" in c:
+        checks.append(pa.Check(lambda s, v=c["minLength"]: s.str.len() >= v, name="min-length"))
+    if "maxLength" in c:
+        checks.append(pa.Check(lambda s, v=c["maxLength"]: s.str.len() <= v, name="max-length"))
+    return pa.Column(_schema.dtype(field, categorical=False), checks=checks,
+                     nullable=not _schema.required(field, schema), required=True)
+
+
+def _bound(value, series: pd.Series):
+    return pd.Timestamp(value) if series.dtype.kind == "M" else value
+
+
+def _field(schema: dict, name: str) -> dict:
+    return next(f for f in _schema.fields(schema) if f["name"] == name)
+
+
+def _constraints(field: dict) -> dict:
+    return field.get("constraints", {})
+
+
+def _message(code: str, column: str, frame: pd.DataFrame, row: int, schema: dict, lines: np.ndarray) -> str:
+    value = frame[column].iloc[row]
+    c = _constraints(_field(schema, column))
+    if code == "required":
+        return f"{column} is required but empty"
+    if code in ("unique", "primary-key"):
+        keys = _schema.primary_key(schema) if code == "primary-key" else [column]
+        key = tuple(frame[k].iloc[row] for k in keys)
+        same = (frame[keys] == pd.Series(key, index=keys)).all(axis=1).to_numpy()
+        first = int(lines[np.flatnonzero(same)[0]])
+        shown = ", ".join(map(str, key))
+        return f"{'/'.join(keys)} {shown!r} is not unique: it already appears at line {first}"
+    rule = {"enum": f"one of: {', '.join(map(str, c.get('enum', [])))}",
+            "pattern": f"the pattern {c.get('pattern')}",
+            "minimum": f"at least {c.get('minimum')}", "maximum": f"at most {c.get('maximum')}",
+            "min-length": f"at least {c.get('minLength')} characters long",
+            "max-length": f"at most {c.get('maxLength')} characters long ({len(str(value))} now)"}.get(code, code)
+    return f"{column} {_show(value)} must be {rule}"
+
+
+def _show(value) -> str:
+    return repr(str(value.date()) if isinstance(value, pd.Timestamp) else value)

@@ -1,0 +1,191 @@
+"""CSV bytes -> cells as strings, with the physical line of every record and its structural problems.
+
+pandas parses the cells; it cannot say on which physical line a record starts (a quoted newline
+shifts every later row) nor report every malformed row, so a vectorised scan of the bytes does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pakrus._problems import Problem
+
+BOM = b"\xef\xbb\xbf"
+_QUOTE, _COMMA, _LF, _CR = 34, 44, 10, 13
+
+
+@dataclass
+class Raw:
+    """The cells of one CSV file as strings (empty cell -> <NA>), and where each row starts."""
+
+    header: list[str]
+    frame: pd.DataFrame
+    lines: np.ndarray
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read(data: bytes, rel: str, expected: list[str]) -> Raw:
+    """Parse `data`, the bytes of `rel`, whose header should be `expected`."""
+    problems: list[Problem] = []
+    empty = Raw([], pd.DataFrame(columns=expected, dtype="string"), np.zeros(0, np.int64), problems)
+    if not data:
+        problems.append(Problem(rel, 1, 1, "header-mismatch",
+                                f"the file is empty; it needs at least the header {','.join(expected)}"))
+        return empty
+    if data.startswith(BOM):
+        problems.append(Problem(rel, 1, 1, "bom", "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"))
+        data = data[len(BOM):]
+    if not _bytes_ok(data, rel, problems):
+        return empty
+    scan = _Scan(data)
+    problems += scan.problems(rel)
+    header = scan.header()
+    if header != expected:
+        problems.append(_header_problem(rel, header, expected))
+        return Raw(header, empty.frame, empty.lines, problems)
+    good = scan.good_records(len(expected), rel, problems)
+    frame = _parse(scan, good, expected)
+    return Raw(header, frame, scan.lines[good], problems)
+
+
+# Bytes
+
+def _bytes_ok(data: bytes, rel: str, problems: list[Problem]) -> bool:
+    """Check encoding, NUL and line ends; False when the rows cannot be read safely."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _Scan(data[: exc.start] + b"x").locate(exc.start)
+        problems.append(Problem(rel, line, col, "encoding",
+                                f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; "
+                                "save the file as UTF-8 (rows not checked)"))
+        return False
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line, col = _Scan(data).locate(nul)
+        problems.append(Problem(rel, line, col, "nul-byte", f"NUL byte at offset {nul}; remove it (rows not checked)"))
+        return False
+    cr = data.find(b"\r")
+    if cr >= 0:
+        line, col = _Scan(data).locate(cr)
+        lone = data.replace(b"\r\n", b"").find(b"\r") >= 0
+        problems.append(Problem(rel, line, col, "line-ending",
+                                "carriage return (\\r) found: lines must end with \\n alone"
+                                + ("; rows not checked" if lone else "")))
+        return not lone
+    return True
+
+
+# Scanning
+
+class _Scan:
+    """Record boundaries, lines and cell counts of CSV bytes, computed with numpy."""
+
+    def __init__(self, data: bytes):
+        self.data = data.replace(b"\r\n", b"\n") if b"\r\n" in data else data
+        arr = np.frombuffer(self.data, dtype=np.uint8)
+        self.size = len(arr)
+        self.quotes = np.flatnonzero(arr == _QUOTE)
+        self.newlines = np.flatnonzero(arr == _LF)
+        commas = np.flatnonzero(arr == _COMMA)
+        self.commas = commas[np.searchsorted(self.quotes, commas) % 2 == 0]
+        ends = self.newlines[np.searchsorted(self.quotes, self.newlines) % 2 == 0]
+        self.starts = np.concatenate(([0], ends + 1))
+        self.ends = np.concatenate((ends, [self.size]))
+        if self.starts[-1] == self.size:  # the file ends with a newline
+            self.starts, self.ends = self.starts[:-1], self.ends[:-1]
+        self.lines = np.searchsorted(self.newlines, self.starts) + 1
+        record_of_comma = np.searchsorted(self.ends, self.commas)
+        self.cells = np.bincount(record_of_comma, minlength=len(self.starts)) + 1
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """Physical line and cell number (1-based) of a byte offset."""
+        line = int(np.searchsorted(self.newlines, offset)) + 1
+        record = int(np.searchsorted(self.ends, offset))
+        start = self.starts[min(record, len(self.starts) - 1)] if len(self.starts) else 0
+        cell = int(np.searchsorted(self.commas, offset) - np.searchsorted(self.commas, start)) + 1
+        return line, cell
+
+    def header(self) -> list[str]:
+        if not len(self.starts):
+            return []
+        text = self.data[self.starts[0]: self.ends[0]].decode("utf-8")
+        return next(csv.reader([text]), [])
+
+    def problems(self, rel: str) -> list[Problem]:
+        """Quotes in the wrong place, and a quote that never closes."""
+        out = []
+        for offset, code, message in self.bad_quotes():
+            line, col = self.locate(offset)
+            out.append(Problem(rel, line, col, code, message))
+        return out
+
+    def bad_quotes(self) -> list[tuple[int, str, str]]:
+        """(offset, code, message) of every quote that breaks RFC 4180 quoting."""
+        q, n = self.quotes, len(self.quotes)
+        if not n:
+            return []
+        prev = np.frombuffer(b"\n" + self.data, dtype=np.uint8)[q]  # the byte before each quote
+        nxt = np.frombuffer(self.data + b"\n", dtype=np.uint8)[q + 1]  # the byte after it
+        opening = np.arange(n) % 2 == 0
+        doubled_before = np.concatenate(([False], q[1:] == q[:-1] + 1))
+        doubled_after = np.concatenate((q[1:] == q[:-1] + 1, [False]))
+        bad_open = opening & ~np.isin(prev, (_COMMA, _LF)) & ~doubled_before
+        bad_close = ~opening & ~np.isin(nxt, (_COMMA, _LF)) & ~doubled_after
+        found = [(int(o), "bad-quote", "a quote inside an unquoted cell, or text after a closing quote: "
+                  "quote the whole cell and double every quote inside it") for o in q[bad_open | bad_close]]
+        if n % 2 and int(q[-1]) not in {o for o, _, _ in found}:
+            found.append((int(q[-1]), "unclosed-quote",
+                          "this quote opens a cell that is never closed; it swallows every later line"))
+        return found
+
+    def good_records(self, width: int, rel: str, problems: list[Problem]) -> np.ndarray:
+        """Indices of data records (header excluded) that can be parsed; report the others."""
+        ok = np.ones(len(self.starts), dtype=bool)
+        ok[0] = False
+        ok[np.searchsorted(self.ends, [o for o, _, _ in self.bad_quotes()]).astype(np.int64)] = False
+        blank = (self.starts == self.ends) & ok
+        for i in np.flatnonzero(blank):
+            problems.append(Problem(rel, int(self.lines[i]), 1, "blank-line", "empty line inside the table; delete it"))
+        ok &= ~blank
+        for i in np.flatnonzero(ok & (self.cells != width)):
+            n = int(self.cells[i])
+            code, col = ("extra-cells", width + 1) if n > width else ("missing-cells", n + 1)
+            problems.append(Problem(rel, int(self.lines[i]), col, code,
+                                    f"the row has {n} cells but the header has {width}; "
+                                    "check for an unquoted comma or a missing one"))
+        return np.flatnonzero(ok & (self.cells == width))
+
+
+# Parsing
+
+def _header_problem(rel: str, found: list[str], expected: list[str]) -> Problem:
+    col = next((i + 1 for i, (a, b) in enumerate(zip(found, expected)) if a != b), min(len(found), len(expected)) + 1)
+    return Problem(rel, 1, col, "header-mismatch",
+                   f"header is {','.join(found)!r} but the Table Schema gives {','.join(expected)!r}; "
+                   "rows not checked until the header matches")
+
+
+def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
+    """pandas reads the header and the good records, every cell as a string."""
+    records = np.concatenate(([0], good))
+    if len(records) == len(scan.starts):
+        body = scan.data
+    else:
+        keep = np.zeros(scan.size + 1, dtype=np.int64)
+        stops = np.minimum(scan.ends[records] + 1, scan.size)
+        np.add.at(keep, scan.starts[records], 1)
+        np.add.at(keep, stops, -1)
+        mask = np.cumsum(keep[:-1]) > 0
+        body = np.frombuffer(scan.data, dtype=np.uint8)[mask].tobytes()
+    frame = pd.read_csv(io.BytesIO(body), dtype="string", keep_default_na=False, na_values=[""],
+                        lineterminator="\n", skip_blank_lines=False, encoding="utf-8", engine="c")
+    if len(frame) != len(good):  # pragma: no cover - the scan and pandas disagree on structure
+        raise RuntimeError(f"pakrus: CSV scan found {len(good)} rows, pandas {len(frame)}")
+    frame.columns = expected
+    return frame

@@ -1,0 +1,149 @@
+"""The validator: descriptor, files and rows of a data package, every problem in one run."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from pakrus import _checks, _files, _jsonpos, _metadata, _pandera, _scan, _schema
+from pakrus._files import CHECKS, DESCRIPTOR
+from pakrus._problems import PakrusError, Problem, Report
+
+
+def validate(path: str | os.PathLike | None = None) -> Report:
+    """Check the package at `path` (a directory or its datapackage.json; None: the shipped one).
+
+    Never writes a file. Pandera's global switches (PANDERA_VALIDATION_ENABLED,
+    PANDERA_VALIDATION_DEPTH) do not turn any check off.
+    """
+    problems: list[Problem] = []
+    try:
+        root = _files.find_root(path)
+        descriptor = _files.read_json(root, DESCRIPTOR)
+    except PakrusError as exc:
+        return Report(tuple(sorted(exc.problems)))
+    at = _Locator(descriptor)
+    found = _metadata.package_problems(descriptor.value)
+    problems += at.all(found)
+    if not any(pointer in ("", "/resources") for pointer, _ in found):
+        schemas, tables = _tables(root, descriptor.value, at, problems)
+        problems += _checks.foreign_keys(tables) + _cross_table(root, schemas, tables)
+        problems += _unlisted(root, descriptor.value)
+    return Report(tuple(sorted(set(problems))))
+
+
+class _Locator:
+    """Turns (JSON pointer, message) pairs about one JSON file into located Problems."""
+
+    def __init__(self, json_file: _files.JsonFile, code: str = "descriptor-invalid"):
+        self.rel, self.code = json_file.rel, code
+        self.positions = _jsonpos.positions(json_file.text)
+
+    def __call__(self, pointer: str) -> tuple[int, int]:
+        return _jsonpos.locate(self.positions, pointer)
+
+    def problem(self, pointer: str, code: str, message: str) -> Problem:
+        return Problem(self.rel, *self(pointer), code, message)
+
+    def all(self, found: list[tuple[str, str]], code: str | None = None) -> list[Problem]:
+        return [self.problem(pointer, code or self.code, message) for pointer, message in found]
+
+
+# Resources
+
+def _tables(root: Path, descriptor: dict, at: _Locator, problems: list[Problem]):
+    """The valid schema of every resource, and the rows of every resource that could be read."""
+    resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
+    names = [r.get("name") for r in resources]
+    schemas, tables = {}, {}
+    for i, resource in enumerate(resources):
+        schema = _read_schema(root, resource, f"/resources/{i}", at, names, problems)
+        data = _read_file(root, resource, f"/resources/{i}", at, problems)
+        if schema is not None:
+            schemas[resource.get("name")] = schema
+        if schema is not None and data is not None:
+            tables[resource["name"]] = _rows(resource, schema, data, problems)
+    return schemas, tables
+
+
+def _read_schema(root, resource, pointer, at, names, problems) -> dict | None:
+    rel = resource.get("schema")
+    reason = _files.unsafe_reason(root, rel)
+    if reason:
+        problems.append(at.problem(f"{pointer}/schema", "path-unsafe", f"schema {rel!r}: {reason}"))
+        return None
+    try:
+        schema_file = _files.read_json(root, rel)
+    except PakrusError as exc:
+        problems += [p if p.code == "json-invalid" else at.problem(f"{pointer}/schema", p.code, p.message)
+                     for p in exc.problems]
+        return None
+    found = _Locator(schema_file, "schema-invalid").all(_metadata.schema_problems(schema_file.value, names))
+    problems += found
+    return None if found else schema_file.value
+
+
+def _read_file(root, resource, pointer, at, problems) -> bytes | None:
+    rel = resource.get("path")
+    reason = _files.unsafe_reason(root, rel)
+    if reason:
+        problems.append(at.problem(f"{pointer}/path", "path-unsafe", f"path {rel!r}: {reason}"))
+        return None
+    if not (root / rel).is_file():
+        problems.append(at.problem(f"{pointer}/path", "file-missing",
+                                   f"{rel} is listed for resource {resource.get('name')!r} but does not exist"))
+        return None
+    data = (root / rel).read_bytes()
+    problems += _integrity(resource, data, pointer, at)
+    return data
+
+
+def _integrity(resource: dict, data: bytes, pointer: str, at: _Locator) -> list[Problem]:
+    """Byte count and sha256 of a file against the descriptor."""
+    rel, out = resource["path"], []
+    declared = resource.get("bytes")
+    if declared != len(data):
+        out.append(at.problem(f"{pointer}/bytes", "bytes-mismatch",
+                              f"{rel} has {len(data)} bytes but datapackage.json says {declared}; "
+                              "if the edit is intended, run `pakrus rehash`"))
+    algorithm, _, digest = str(resource.get("hash", "")).rpartition(":")
+    if algorithm != "sha256":
+        out.append(at.problem(f"{pointer}/hash", "hash-unsupported",
+                              f"hash {resource.get('hash')!r} of {rel}: pakrus needs 'sha256:<hex digest>'; "
+                              "run `pakrus rehash`"))
+    elif hashlib.sha256(data).hexdigest() != digest:
+        out.append(at.problem(f"{pointer}/hash", "hash-mismatch",
+                              f"{rel} does not match its sha256 in datapackage.json; if the edit is intended, "
+                              "run `pakrus rehash`"))
+    return out
+
+
+def _rows(resource: dict, schema: dict, data: bytes, problems: list[Problem]) -> _checks.Table:
+    rel = resource["path"]
+    raw = _scan.read(data, rel, _schema.names(schema))
+    frame, type_problems = _schema.parse(raw.frame, schema, rel, raw.lines, categorical=False)
+    unreadable = {(p.line, p.column) for p in type_problems}
+    cell_problems = [p for p in _pandera.problems(schema, frame, rel, raw.lines)
+                     if (p.line, p.column) not in unreadable]
+    problems += raw.problems + type_problems + cell_problems
+    return _checks.Table(resource["name"], rel, schema, frame, raw.lines)
+
+
+# Package-wide
+
+def _cross_table(root: Path, schemas: dict, tables: dict) -> list[Problem]:
+    if not (root / CHECKS).exists():
+        return [Problem(CHECKS, 1, 1, "file-missing", f"{CHECKS} is missing: it lists the cross-table checks")]
+    try:
+        spec_file = _files.read_json(root, CHECKS)
+    except PakrusError as exc:
+        return exc.problems
+    found = _Locator(spec_file, "checks-invalid").all(_checks.spec_problems(spec_file.value, schemas))
+    return found or _checks.run(spec_file.value, tables)
+
+
+def _unlisted(root: Path, descriptor: dict) -> list[Problem]:
+    listed = {r.get("path") for r in descriptor["resources"] if isinstance(r, dict)}
+    return [Problem(rel, 1, 1, "file-unlisted", f"{rel} is not a resource of datapackage.json; list it or remove it")
+            for rel in _files.data_files(root) if rel not in listed]

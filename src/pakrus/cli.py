@@ -1,0 +1,104 @@
+"""The `pakrus` command: thin commands over the Python API."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import pakrus
+from pakrus._problems import PakrusError, Report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code. Never lets a traceback through."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PakrusError as exc:
+        report = Report(tuple(exc.problems))
+        sys.stderr.write(report.to_text())
+        return report.exit_code
+    except BrokenPipeError:  # `pakrus show events | head`
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the contract is: no traceback, a message and exit 2
+        if os.environ.get("PAKRUS_DEBUG"):
+            raise
+        sys.stderr.write(f"pakrus: internal error: {exc!r}; set PAKRUS_DEBUG=1 to see where, and please report it\n")
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    package = argparse.ArgumentParser(add_help=False)
+    package.add_argument("--package", metavar="PATH", default=None,
+                         help="a data package directory or its datapackage.json (default: the one shipped with pakrus)")
+    fmt = argparse.ArgumentParser(add_help=False)
+    fmt.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+    parser = argparse.ArgumentParser(prog="pakrus", description=pakrus.__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"pakrus {pakrus.__version__} (data version)")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    cmd = commands.add_parser("tables", parents=[package], help="list the tables")
+    cmd.set_defaults(run=_tables)
+    cmd = commands.add_parser("show", parents=[package], help="print the first rows of a table")
+    cmd.add_argument("table", help="table name, as listed by `pakrus tables`")
+    cmd.add_argument("--head", type=int, default=10, metavar="N", help="number of rows to print (default: 10)")
+    cmd.set_defaults(run=_show)
+    cmd = commands.add_parser("validate", parents=[fmt], help="check a data package; exit 0 valid, 1 invalid data, "
+                                                              "2 metadata, safety or usage error")
+    cmd.add_argument("path", nargs="?", default=None, metavar="PATH",
+                     help="a data package directory or its datapackage.json (default: the one shipped with pakrus)")
+    cmd.set_defaults(run=_validate)
+    cmd = commands.add_parser("info", parents=[package, fmt], help="version, licence, row counts and how to cite")
+    cmd.set_defaults(run=_info)
+    cmd = commands.add_parser("rehash", help="write each file's byte count and sha256 into datapackage.json "
+                                             "(after an intended edit)")
+    cmd.add_argument("path", nargs="?", default=".", metavar="PATH",
+                     help="a data package directory or its datapackage.json (default: the current directory)")
+    cmd.set_defaults(run=_rehash)
+    return parser
+
+
+def _tables(args) -> int:
+    print("\n".join(pakrus.tables(args.package)))
+    return 0
+
+
+def _show(args) -> int:
+    print(pakrus.load(args.table, args.package).head(args.head).to_string())
+    return 0
+
+
+def _validate(args) -> int:
+    report = pakrus.validate(args.path)
+    if args.format == "json":
+        print(report.to_json())
+    else:
+        sys.stdout.write(report.to_text())
+        where = args.path or "the shipped package"
+        summary = "valid" if report.valid else f"{len(report.problems)} problem(s)"
+        sys.stderr.write(f"pakrus validate: {where}: {summary}\n")
+    return report.exit_code
+
+
+def _info(args) -> int:
+    info = pakrus.info(args.package)
+    if args.format == "json":
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{info['title']}, version {info['version']}")
+    print(f"licence: {', '.join(info['licenses'])}")
+    width = max(map(len, info["rows"]))
+    for name, rows in info["rows"].items():
+        print(f"  {name:<{width}}  {rows:>6} rows")
+    print(f"cite as: {info['citation']}")
+    return 0
+
+
+def _rehash(args) -> int:
+    changed = pakrus.rehash(args.path)
+    print(f"updated: {', '.join(changed)}" if changed else "nothing to update: every hash matches")
+    return 0
