@@ -227,8 +227,12 @@ KINDS = {
 }
 
 
-def spec_problems(spec: object, schemas: dict[str, dict]) -> list[tuple[str, str]]:
-    """(JSON pointer, message) for every part of checks.json that names an unknown kind, table or field."""
+def spec_problems(spec: object, schemas: dict[str, dict | None]) -> list[tuple[str, str]]:
+    """(JSON pointer, message) for every part of checks.json that names an unknown kind, table or field.
+
+    `schemas` maps every resource name to its Table Schema, or to None where that schema is
+    unreadable (reported already): the fields of such a table are not questioned.
+    """
     if not isinstance(spec, dict) or not isinstance(spec.get("checks"), list):
         return [("", "checks.json must be an object with a list `checks`")]
     out = []
@@ -246,20 +250,22 @@ def _check_spec(check, schemas, pointer):
     _, local_keys, remote_keys = KINDS[check["kind"]]
     out = []
     for key in local_keys:
-        for name in _names(check.get(key)):
-            if name not in _schema.names(schemas[table]):
-                out.append((f"{pointer}/{key}", f"{table} has no field {name!r}"))
+        out += [(f"{pointer}/{key}", f"{table} has no field {name!r}")
+                for name in _names(check.get(key)) if not _has(schemas, table, name)]
     for key in remote_keys:
         for ref in _as_list(check.get(key, [])):
             t, _, f = str(ref).partition(".")
-            if t not in schemas or f not in _schema.names(schemas[t]):
+            if t not in schemas or not _has(schemas, t, f):
                 out.append((f"{pointer}/{key}", f"{ref!r} is not a table.field of this package"))
     if check["kind"] == "parent" and not out:
         parent = str(check["parent"]).partition(".")[0]
         for key, names in (("same", list(check.get("same", {}).values())), ("parent_in", list(check.get("parent_in", {})))):
-            out += [(f"{pointer}/{key}", f"{parent} has no field {n!r}")
-                    for n in names if n not in _schema.names(schemas[parent])]
+            out += [(f"{pointer}/{key}", f"{parent} has no field {n!r}") for n in names if not _has(schemas, parent, n)]
     return out
+
+
+def _has(schemas: dict, table: str, field: str) -> bool:
+    return schemas[table] is None or field in _schema.names(schemas[table])
 
 
 def _names(value) -> list[str]:

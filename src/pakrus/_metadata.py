@@ -46,7 +46,8 @@ def _resource_problems(resource: object, pointer: str) -> list[tuple[str, str]]:
         out.append((f"{pointer}/name", "resource name must be lower case letters, digits and _ (it is the table name)"))
     if not isinstance(resource.get("schema"), str):
         out.append((f"{pointer}/schema", "give the Table Schema as a path to a file in schemas/"))
-    stub = {k: v for k, v in resource.items() if k != "schema"}
+    # pakrus checks the schema file and the path's safety itself, with locations frictionless lacks
+    stub = {k: v for k, v in resource.items() if k != "schema"} | {"path": "placeholder.csv"}
     return out + _frictionless("resource", stub, pointer)
 
 
@@ -99,15 +100,20 @@ def _frictionless(kind: str, descriptor: dict, pointer: str) -> list[tuple[str, 
     """frictionless's verdict on a descriptor, as (pointer, message) pairs."""
     from frictionless import Field, FrictionlessException, Package, Resource, Schema
 
-    cls = {"package": Package, "resource": Resource, "schema": Schema, "field": Field}[kind]
     try:
+        cls = {"package": Package, "resource": Resource, "schema": Schema}.get(kind) \
+            or Field.metadata_select_class(descriptor.get("type"))
         errors = list(cls.metadata_validate(descriptor))
     except FrictionlessException as exc:
         errors = [exc.error]
+    except Exception as exc:  # noqa: BLE001 - frictionless can fail on odd input; say so, located
+        return [(pointer, f"frictionless cannot read this descriptor: {exc}")]
     if kind == "schema" and any(e.type == "field-error" for e in errors):
-        # frictionless does not say which field is wrong: ask it about each field alone.
+        # frictionless does not say which field is wrong: ask it about each field alone
+        # (fields of a type pakrus rejects are reported by pakrus's own rule).
         errors = [e for e in errors if e.type != "field-error"]
-        field_out = [p for i, f in enumerate(descriptor["fields"]) if isinstance(f, dict)
+        field_out = [p for i, f in enumerate(descriptor["fields"])
+                     if isinstance(f, dict) and f.get("type", "string") in _schema.SUPPORTED
                      for p in _frictionless("field", f, f"{pointer}/fields/{i}")]
     else:
         field_out = []

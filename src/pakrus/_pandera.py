@@ -90,12 +90,12 @@ def _message(code: str, column: str, frame: pd.DataFrame, row: int, schema: dict
         first = int(lines[np.flatnonzero(same)[0]])
         shown = ", ".join(map(str, key))
         return f"{'/'.join(keys)} {shown!r} is not unique: it already appears at line {first}"
-    rule = {"enum": f"one of: {', '.join(map(str, c.get('enum', [])))}",
-            "pattern": f"the pattern {c.get('pattern')}",
-            "minimum": f"at least {c.get('minimum')}", "maximum": f"at most {c.get('maximum')}",
-            "min-length": f"at least {c.get('minLength')} characters long",
-            "max-length": f"at most {c.get('maxLength')} characters long ({len(str(value))} now)"}.get(code, code)
-    return f"{column} {_show(value)} must be {rule}"
+    rule = {"enum": f"be one of: {', '.join(map(str, c.get('enum', [])))}",
+            "pattern": f"match the pattern {c.get('pattern')}",
+            "minimum": f"be at least {c.get('minimum')}", "maximum": f"be at most {c.get('maximum')}",
+            "min-length": f"be at least {c.get('minLength')} characters long",
+            "max-length": f"be at most {c.get('maxLength')} characters long ({len(str(value))} now)"}.get(code, code)
+    return f"{column} {_show(value)} must {rule}"
 
 
 def _show(value) -> str:

@@ -27,12 +27,13 @@ class Raw:
     frame: pd.DataFrame
     lines: np.ndarray
     problems: list[Problem] = field(default_factory=list)
+    readable: bool = True  # False when no row could be read (bad bytes, wrong header)
 
 
 def read(data: bytes, rel: str, expected: list[str]) -> Raw:
     """Parse `data`, the bytes of `rel`, whose header should be `expected`."""
     problems: list[Problem] = []
-    empty = Raw([], pd.DataFrame(columns=expected, dtype="string"), np.zeros(0, np.int64), problems)
+    empty = Raw([], pd.DataFrame(columns=expected, dtype="string"), np.zeros(0, np.int64), problems, False)
     if not data:
         problems.append(Problem(rel, 1, 1, "header-mismatch",
                                 f"the file is empty; it needs at least the header {','.join(expected)}"))
@@ -47,7 +48,7 @@ def read(data: bytes, rel: str, expected: list[str]) -> Raw:
     header = scan.header()
     if header != expected:
         problems.append(_header_problem(rel, header, expected))
-        return Raw(header, empty.frame, empty.lines, problems)
+        return Raw(header, empty.frame, empty.lines, problems, False)
     good = scan.good_records(len(expected), rel, problems)
     frame = _parse(scan, good, expected)
     return Raw(header, frame, scan.lines[good], problems)

@@ -28,7 +28,10 @@ def validate(path: str | os.PathLike | None = None) -> Report:
     problems += at.all(found)
     if not any(pointer in ("", "/resources") for pointer, _ in found):
         schemas, tables = _tables(root, descriptor.value, at, problems)
-        problems += _checks.foreign_keys(tables) + _cross_table(root, schemas, tables)
+        # A cell that could not be read is reported once, as such, not again by every check that needs it.
+        unreadable = {(p.file, p.line, p.column) for p in problems if p.code in ("type-error", "enum")}
+        problems += [p for p in _checks.foreign_keys(tables) + _cross_table(root, schemas, tables)
+                     if (p.file, p.line, p.column) not in unreadable]
         problems += _unlisted(root, descriptor.value)
     return Report(tuple(sorted(set(problems))))
 
@@ -60,10 +63,10 @@ def _tables(root: Path, descriptor: dict, at: _Locator, problems: list[Problem])
     for i, resource in enumerate(resources):
         schema = _read_schema(root, resource, f"/resources/{i}", at, names, problems)
         data = _read_file(root, resource, f"/resources/{i}", at, problems)
-        if schema is not None:
-            schemas[resource.get("name")] = schema
-        if schema is not None and data is not None:
-            tables[resource["name"]] = _rows(resource, schema, data, problems)
+        schemas[resource.get("name")] = schema
+        table = _rows(resource, schema, data, problems) if schema is not None and data is not None else None
+        if table is not None:
+            tables[resource["name"]] = table
     return schemas, tables
 
 
@@ -119,9 +122,13 @@ def _integrity(resource: dict, data: bytes, pointer: str, at: _Locator) -> list[
     return out
 
 
-def _rows(resource: dict, schema: dict, data: bytes, problems: list[Problem]) -> _checks.Table:
+def _rows(resource: dict, schema: dict, data: bytes, problems: list[Problem]) -> _checks.Table | None:
+    """The table's rows, typed, after the cell-level checks; None when no row could be read."""
     rel = resource["path"]
     raw = _scan.read(data, rel, _schema.names(schema))
+    if not raw.readable:  # leave it out of the cross-table checks rather than report its rows as missing
+        problems += raw.problems
+        return None
     frame, type_problems = _schema.parse(raw.frame, schema, rel, raw.lines, categorical=False)
     unreadable = {(p.line, p.column) for p in type_problems}
     cell_problems = [p for p in _pandera.problems(schema, frame, rel, raw.lines)
