@@ -25,6 +25,7 @@ class Table:
     schema: dict
     frame: pd.DataFrame
     lines: np.ndarray
+    complete: bool = True  # False when rows were left out; then no check looks up ids in this table
 
     def column(self, field: str) -> int:
         return _schema.names(self.schema).index(field) + 1
@@ -43,6 +44,7 @@ class Table:
 
 # Foreign keys (declared in the Table Schemas)
 
+
 def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
     out = []
     for table in tables.values():
@@ -50,7 +52,7 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
             fields = _as_list(fk["fields"])
             ref = fk["reference"]
             target = tables.get(ref.get("resource") or table.name)
-            if target is not None:
+            if target is not None and target.complete:
                 out += _foreign_key(table, fields, target, _as_list(ref["fields"]))
     return out
 
@@ -61,10 +63,11 @@ def _foreign_key(table: Table, fields: list[str], target: Table, keys: list[str]
     known = pd.MultiIndex.from_frame(target.frame[keys].astype("string"))
     found = pd.MultiIndex.from_frame(child.astype("string")).isin(known)
     candidates = target.frame[keys[0]].dropna().astype(str).tolist()
+
     def message(i):
         value = "/".join(str(child.iloc[i][f]) for f in fields)
-        return (f"{'/'.join(fields)} {value!r} is not a {'/'.join(keys)} of {target.rel}"
-                + _hint(value, candidates))
+        return f"{'/'.join(fields)} {value!r} is not a {'/'.join(keys)} of {target.rel}" + _hint(value, candidates)
+
     return table.report(present & ~found, fields[0], "foreign-key", message)
 
 
@@ -75,17 +78,20 @@ def _hint(value: str, candidates: list[str]) -> str:
 
 # Checks named in validation/checks.json
 
+
 def run(spec: dict, tables: dict[str, Table]) -> list[Problem]:
     out = []
     for check in spec.get("checks", []):
-        if _tables_named(check) <= set(tables):  # a table that could not be read is reported already
+        # A table that could not be read, or only in part, is reported already; looking ids up
+        # in it would only add false alarms.
+        remote = _remote_tables(check)
+        if check["table"] in tables and all(t in tables and tables[t].complete for t in remote):
             out += KINDS[check["kind"]][0](check, tables)
     return out
 
 
-def _tables_named(check: dict) -> set[str]:
-    remote = [ref for key in KINDS[check["kind"]][2] for ref in _as_list(check.get(key, []))]
-    return {check["table"], *(str(ref).partition(".")[0] for ref in remote)}
+def _remote_tables(check: dict) -> set[str]:
+    return {str(ref).partition(".")[0] for key in KINDS[check["kind"]][2] for ref in _as_list(check.get(key, []))}
 
 
 def _order(check, tables):
@@ -94,8 +100,14 @@ def _order(check, tables):
     a, b = t.frame[lo], t.frame[hi]
     bad = (a.notna() & b.notna() & (b < a)).to_numpy(dtype=bool, na_value=False)
     code = check.get("code", "date-order")
-    return t.report(bad, hi, code, lambda i: f"{hi} {t.value(hi, i)} is before {lo} {t.value(lo, i)}; "
-                    f"{check.get('description', 'swap or correct them')}")
+    return t.report(
+        bad,
+        hi,
+        code,
+        lambda i: (
+            f"{hi} {t.value(hi, i)} is before {lo} {t.value(lo, i)}; {check.get('description', 'swap or correct them')}"
+        ),
+    )
 
 
 _UNITS = {"month": ("MS", "ME"), "year": ("YS", "YE")}
@@ -108,18 +120,35 @@ def _precision(check, tables):
     code = check.get("code", "date-precision")
     dated = p.notna() & (p != "undated")
     out = []
-    out += t.report(((p == "undated") | p.isna()) & (s.notna() | e.notna()), p_name, code,
-                    lambda i: f"{p_name} is {t.value(p_name, i)} but dates are given; "
-                              "give the precision the dates have, or empty the dates")
+    out += t.report(
+        ((p == "undated") | p.isna()) & (s.notna() | e.notna()),
+        p_name,
+        code,
+        lambda i: (
+            f"{p_name} is {t.value(p_name, i)} but dates are given; "
+            "give the precision the dates have, or empty the dates"
+        ),
+    )
     for name, col in ((s_name, s), (e_name, e)):
-        out += t.report(dated & col.isna(), name, code,
-                        lambda i, name=name: f"{name} is empty but {p_name} is {t.value(p_name, i)}; "
-                                             "give the earliest and latest possible days")
+        out += t.report(
+            dated & col.isna(),
+            name,
+            code,
+            lambda i, name=name: (
+                f"{name} is empty but {p_name} is {t.value(p_name, i)}; give the earliest and latest possible days"
+            ),
+        )
     for name, col, at_start in ((s_name, s, True), (e_name, e, False)):
         bad = dated & col.notna() & ~_aligned(col, p, at_start)
-        out += t.report(bad, name, code, lambda i, name=name, at_start=at_start:
-                        f"{name} {t.value(name, i)} is not the {'first' if at_start else 'last'} day of a "
-                        f"{t.value(p_name, i).strip(chr(39))}, as {p_name} {t.value(p_name, i)} requires")
+        out += t.report(
+            bad,
+            name,
+            code,
+            lambda i, name=name, at_start=at_start: (
+                f"{name} {t.value(name, i)} is not the {'first' if at_start else 'last'} day of a "
+                f"{t.value(p_name, i).strip(chr(39))}, as {p_name} {t.value(p_name, i)} requires"
+            ),
+        )
     return out
 
 
@@ -157,9 +186,15 @@ def _reference_any(check, tables):
     values = t.frame[field]
     bad = (values.notna() & ~values.astype(str).isin(known)).to_numpy(dtype=bool)
     candidates = known.tolist()
-    return t.report(bad, field, check.get("code", "record-unknown"),
-                    lambda i: f"{field} {t.value(field, i)} exists in none of {', '.join(check['targets'])}"
-                              + _hint(str(values.iloc[i]), candidates))
+    return t.report(
+        bad,
+        field,
+        check.get("code", "record-unknown"),
+        lambda i: (
+            f"{field} {t.value(field, i)} exists in none of {', '.join(check['targets'])}"
+            + _hint(str(values.iloc[i]), candidates)
+        ),
+    )
 
 
 def _referenced(check, tables):
@@ -173,9 +208,15 @@ def _referenced(check, tables):
     mask = t.frame[field].notna() & ~t.frame[field].astype(str).isin(used)
     for other, values in check.get("where", {}).items():
         mask &= t.frame[other].isin(values).fillna(False)
-    return t.report(mask, field, check.get("code", "record-uncited"),
-                    lambda i: f"{field} {t.value(field, i)} is referenced by no row of {', '.join(check['by'])}; "
-                              f"{check.get('description', 'add a reference or remove the row')}")
+    return t.report(
+        mask,
+        field,
+        check.get("code", "record-uncited"),
+        lambda i: (
+            f"{field} {t.value(field, i)} is referenced by no row of {', '.join(check['by'])}; "
+            f"{check.get('description', 'add a reference or remove the row')}"
+        ),
+    )
 
 
 def _parent(check, tables):
@@ -193,16 +234,26 @@ def _parent(check, tables):
         theirs = parent[parent_field].reindex(keys).set_axis(t.frame.index)
         mine = t.frame[child_field]
         equal = (mine.astype(object) == theirs.astype(object)).fillna(False) | (mine.isna() & theirs.isna())
-        out += t.report(has & ~equal.astype(bool), child_field, code,
-                        lambda i, c=child_field, pf=parent_field, th=theirs:
-                        f"{c} {t.value(c, i)} differs from {pf} {_show(th.iloc[i])} of {via} "
-                        f"{t.value(via, i)} in {tables[pname].rel}; make them agree")
+        out += t.report(
+            has & ~equal.astype(bool),
+            child_field,
+            code,
+            lambda i, c=child_field, pf=parent_field, th=theirs: (
+                f"{c} {t.value(c, i)} differs from {pf} {_show(th.iloc[i])} of {via} "
+                f"{t.value(via, i)} in {tables[pname].rel}; make them agree"
+            ),
+        )
     for parent_field, values in check.get("parent_in", {}).items():
         theirs = parent[parent_field].reindex(keys).set_axis(t.frame.index)
-        out += t.report(has & ~theirs.isin(values).fillna(False), via, code,
-                        lambda i, pf=parent_field, th=theirs, v=values:
-                        f"{via} {t.value(via, i)} has {pf} {_show(th.iloc[i])} in {tables[pname].rel}, "
-                        f"but {t.rel} rows need {pf} {' or '.join(v)}")
+        out += t.report(
+            has & ~theirs.isin(values).fillna(False),
+            via,
+            code,
+            lambda i, pf=parent_field, th=theirs, v=values: (
+                f"{via} {t.value(via, i)} has {pf} {_show(th.iloc[i])} in {tables[pname].rel}, "
+                f"but {t.rel} rows need {pf} {' or '.join(v)}"
+            ),
+        )
     return out
 
 
@@ -250,8 +301,11 @@ def _check_spec(check, schemas, pointer):
     _, local_keys, remote_keys = KINDS[check["kind"]]
     out = []
     for key in local_keys:
-        out += [(f"{pointer}/{key}", f"{table} has no field {name!r}")
-                for name in _names(check.get(key)) if not _has(schemas, table, name)]
+        out += [
+            (f"{pointer}/{key}", f"{table} has no field {name!r}")
+            for name in _names(check.get(key))
+            if not _has(schemas, table, name)
+        ]
     for key in remote_keys:
         for ref in _as_list(check.get(key, [])):
             t, _, f = str(ref).partition(".")
@@ -259,7 +313,10 @@ def _check_spec(check, schemas, pointer):
                 out.append((f"{pointer}/{key}", f"{ref!r} is not a table.field of this package"))
     if check["kind"] == "parent" and not out:
         parent = str(check["parent"]).partition(".")[0]
-        for key, names in (("same", list(check.get("same", {}).values())), ("parent_in", list(check.get("parent_in", {})))):
+        for key, names in (
+            ("same", list(check.get("same", {}).values())),
+            ("parent_in", list(check.get("parent_in", {}))),
+        ):
             out += [(f"{pointer}/{key}", f"{parent} has no field {n!r}") for n in names if not _has(schemas, parent, n)]
     return out
 

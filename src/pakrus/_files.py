@@ -21,8 +21,9 @@ def default_root() -> Path:
     for root in (_HERE / "_package", _HERE.parents[1]):
         if (root / DESCRIPTOR).is_file():
             return root
-    raise PakrusError(Problem(DESCRIPTOR, 1, 1, "path-not-found",
-                              f"no {DESCRIPTOR} ships with pakrus at {_HERE}; reinstall pakrus"))
+    raise PakrusError(
+        Problem(DESCRIPTOR, 1, 1, "path-not-found", f"no {DESCRIPTOR} ships with pakrus at {_HERE}; reinstall pakrus")
+    )
 
 
 def find_root(path: str | os.PathLike | None = None) -> Path:
@@ -34,9 +35,16 @@ def find_root(path: str | os.PathLike | None = None) -> Path:
         return p
     if p.is_file() and p.name == DESCRIPTOR:
         return p.parent
-    raise PakrusError(Problem(str(path), 1, 1, "path-not-found",
-                              f"{path} is neither a package directory holding {DESCRIPTOR} nor a "
-                              f"{DESCRIPTOR} file; give the folder of a data package"))
+    raise PakrusError(
+        Problem(
+            str(path),
+            1,
+            1,
+            "path-not-found",
+            f"{path} is neither a package directory holding {DESCRIPTOR} nor a "
+            f"{DESCRIPTOR} file; give the folder of a data package",
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,9 @@ def read_json(root: Path, rel: str) -> JsonFile:
     try:
         return JsonFile(rel, text, json.loads(text))
     except json.JSONDecodeError as exc:
-        raise PakrusError(Problem(rel, exc.lineno, exc.colno, "json-invalid",
-                                  f"{exc.msg}; fix the JSON syntax")) from None
+        raise PakrusError(
+            Problem(rel, exc.lineno, exc.colno, "json-invalid", f"{exc.msg}; fix the JSON syntax")
+        ) from None
 
 
 def unsafe_reason(root: Path, rel: object) -> str | None:

@@ -74,11 +74,14 @@ def citation(descriptor: dict) -> str:
     authors = "; ".join(c.get("title", "") for c in descriptor.get("contributors", [])) or descriptor.get("name")
     year = str(descriptor.get("created", ""))[:4] or "n.d."
     licences = ", ".join(lic.get("name", "") for lic in descriptor.get("licenses", []))
-    return (f"{authors} ({year}). {descriptor.get('title')}, version {descriptor.get('version')} [Data set]. "
-            f"Licence: {licences}. See CITATION.cff for the full citation.")
+    return (
+        f"{authors} ({year}). {descriptor.get('title')}, version {descriptor.get('version')} [Data set]. "
+        f"Licence: {licences}. See CITATION.cff for the full citation."
+    )
 
 
 # Files
+
 
 def _resource(root, name: str) -> dict:
     resources = _files.read_json(root, DESCRIPTOR).value["resources"]
@@ -103,10 +106,16 @@ def _checked_bytes(root, resource: dict) -> bytes:
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     if resource.get("bytes") != len(data) or resource.get("hash") != digest:
         where = _locate(root, resource, "hash")
-        raise PakrusError(Problem(DESCRIPTOR, *where, "hash-mismatch",
-                                  f"{resource['path']} ({len(data)} bytes, {digest}) is not the file "
-                                  f"datapackage.json describes ({resource.get('bytes')} bytes, {resource.get('hash')}); "
-                                  "run `pakrus validate` to see what changed, then `pakrus rehash` if the edit is intended"))
+        raise PakrusError(
+            Problem(
+                DESCRIPTOR,
+                *where,
+                "hash-mismatch",
+                f"{resource['path']} ({len(data)} bytes, {digest}) is not the file "
+                f"datapackage.json describes ({resource.get('bytes')} bytes, {resource.get('hash')}); "
+                "run `pakrus validate` to see what changed, then `pakrus rehash` if the edit is intended",
+            )
+        )
     return data
 
 
@@ -117,6 +126,7 @@ def _locate(root, resource: dict, key: str) -> tuple[int, int]:
 
 
 # Maintenance
+
 
 def rehash(path: PathLike = None) -> list[str]:
     """Write every resource's byte count and sha256 into datapackage.json; return the names changed."""

@@ -25,8 +25,13 @@ def package_problems(descriptor: object) -> list[tuple[str, str]]:
         return [("/resources", "`resources` must be a non-empty list")]
     out = []
     if not SEMVER.match(str(descriptor.get("version", ""))):
-        out.append(("/version", "`version` must be a semantic version MAJOR.MINOR.PATCH; it is the one "
-                                "place the dataset's version is kept"))
+        out.append(
+            (
+                "/version",
+                "`version` must be a semantic version MAJOR.MINOR.PATCH; it is the one "
+                "place the dataset's version is kept",
+            )
+        )
     names = [r.get("name") for r in resources if isinstance(r, dict)]
     for i, name in enumerate(names):
         if names.index(name) != i:
@@ -78,7 +83,9 @@ def _field_problems(field: object, pointer: str, names: list) -> list[tuple[str,
     if names.count(field.get("name")) > 1:
         out.append((f"{pointer}/name", f"field name {field.get('name')!r} is used twice"))
     if field.get("type", "string") not in _schema.SUPPORTED:
-        out.append((f"{pointer}/type", f"pakrus reads the types {', '.join(_schema.SUPPORTED)}, not {field.get('type')!r}"))
+        out.append(
+            (f"{pointer}/type", f"pakrus reads the types {', '.join(_schema.SUPPORTED)}, not {field.get('type')!r}")
+        )
     if not str(field.get("description", "")).strip():
         out.append((pointer, f"field {field.get('name')!r} has no description: the schema is the codebook"))
     enum = field.get("constraints", {}).get("enum") if isinstance(field.get("constraints"), dict) else None
@@ -90,10 +97,18 @@ def _field_problems(field: object, pointer: str, names: list) -> list[tuple[str,
 def _category_problems(field: dict, enum: list, pointer: str) -> list[tuple[str, str]]:
     categories = field.get("categories")
     if not isinstance(categories, list) or [c.get("value") if isinstance(c, dict) else c for c in categories] != enum:
-        return [(f"{pointer}/categories", "list the enum values, in the same order, under `categories` as "
-                                          "{value, label} objects, the label saying what each value means")]
-    return [(f"{pointer}/categories/{i}", f"category {c.get('value')!r} has no label saying what it means")
-            for i, c in enumerate(categories) if not str(c.get("label", "")).strip()]
+        return [
+            (
+                f"{pointer}/categories",
+                "list the enum values, in the same order, under `categories` as "
+                "{value, label} objects, the label saying what each value means",
+            )
+        ]
+    return [
+        (f"{pointer}/categories/{i}", f"category {c.get('value')!r} has no label saying what it means")
+        for i, c in enumerate(categories)
+        if not str(c.get("label", "")).strip()
+    ]
 
 
 def _frictionless(kind: str, descriptor: dict, pointer: str) -> list[tuple[str, str]]:
@@ -101,20 +116,24 @@ def _frictionless(kind: str, descriptor: dict, pointer: str) -> list[tuple[str, 
     from frictionless import Field, FrictionlessException, Package, Resource, Schema
 
     try:
-        cls = {"package": Package, "resource": Resource, "schema": Schema}.get(kind) \
-            or Field.metadata_select_class(descriptor.get("type"))
+        cls = {"package": Package, "resource": Resource, "schema": Schema}.get(kind) or Field.metadata_select_class(
+            descriptor.get("type")
+        )
         errors = list(cls.metadata_validate(descriptor))
     except FrictionlessException as exc:
         errors = [exc.error]
-    except Exception as exc:  # noqa: BLE001 - frictionless can fail on odd input; say so, located
+    except Exception as exc:
         return [(pointer, f"frictionless cannot read this descriptor: {exc}")]
     if kind == "schema" and any(e.type == "field-error" for e in errors):
         # frictionless does not say which field is wrong: ask it about each field alone
         # (fields of a type pakrus rejects are reported by pakrus's own rule).
         errors = [e for e in errors if e.type != "field-error"]
-        field_out = [p for i, f in enumerate(descriptor["fields"])
-                     if isinstance(f, dict) and f.get("type", "string") in _schema.SUPPORTED
-                     for p in _frictionless("field", f, f"{pointer}/fields/{i}")]
+        field_out = [
+            p
+            for i, f in enumerate(descriptor["fields"])
+            if isinstance(f, dict) and f.get("type", "string") in _schema.SUPPORTED
+            for p in _frictionless("field", f, f"{pointer}/fields/{i}")
+        ]
     else:
         field_out = []
     out = []

@@ -20,8 +20,7 @@ def build(schema: dict) -> pa.DataFrameSchema:
     pk = _schema.primary_key(schema)
     checks = []
     if len(pk) > 1 or (pk and not _constraints(_field(schema, pk[0])).get("unique")):
-        checks.append(pa.Check(lambda df, pk=pk: ~df[pk].duplicated(keep="first"), name="primary-key",
-                               error=f"primary key ({', '.join(pk)}) must be unique"))
+        checks.append(pa.Check(lambda df, pk=pk: ~df[pk].duplicated(keep="first"), name="primary-key"))
     return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, name=schema.get("title"))
 
 
@@ -38,10 +37,13 @@ def problems(schema: dict, frame: pd.DataFrame, rel: str, lines: np.ndarray) -> 
     out = []
     for case in cases.itertuples(index=False):  # one per failing cell, not per row of the table
         code = "required" if case.check == "not_nullable" else str(case.check)
-        column = case.column if case.column in positions else _schema.primary_key(schema)[0]
+        column = _schema.primary_key(schema)[0] if code == "primary-key" else case.column
         row = frame.index.get_loc(case.index)
-        out.append(Problem(rel, int(lines[row]), positions[column] + 1, code,
-                           _message(code, column, frame, row, schema, lines)))
+        out.append(
+            Problem(
+                rel, int(lines[row]), positions[column] + 1, code, _message(code, column, frame, row, schema, lines)
+            )
+        )
     return out
 
 
@@ -62,8 +64,12 @@ def _column(field: dict, schema: dict) -> pa.Column:
         checks.append(pa.Check(lambda s, v=c["minLength"]: s.str.len() >= v, name="min-length"))
     if "maxLength" in c:
         checks.append(pa.Check(lambda s, v=c["maxLength"]: s.str.len() <= v, name="max-length"))
-    return pa.Column(_schema.dtype(field, categorical=False), checks=checks,
-                     nullable=not _schema.required(field, schema), required=True)
+    return pa.Column(
+        _schema.dtype(field, categorical=False),
+        checks=checks,
+        nullable=not _schema.required(field, schema),
+        required=True,
+    )
 
 
 def _bound(value, series: pd.Series):
@@ -90,11 +96,14 @@ def _message(code: str, column: str, frame: pd.DataFrame, row: int, schema: dict
         first = int(lines[np.flatnonzero(same)[0]])
         shown = ", ".join(map(str, key))
         return f"{'/'.join(keys)} {shown!r} is not unique: it already appears at line {first}"
-    rule = {"enum": f"be one of: {', '.join(map(str, c.get('enum', [])))}",
-            "pattern": f"match the pattern {c.get('pattern')}",
-            "minimum": f"be at least {c.get('minimum')}", "maximum": f"be at most {c.get('maximum')}",
-            "min-length": f"be at least {c.get('minLength')} characters long",
-            "max-length": f"be at most {c.get('maxLength')} characters long ({len(str(value))} now)"}.get(code, code)
+    rule = {
+        "enum": f"be one of: {', '.join(map(str, c.get('enum', [])))}",
+        "pattern": f"match the pattern {c.get('pattern')}",
+        "minimum": f"be at least {c.get('minimum')}",
+        "maximum": f"be at most {c.get('maximum')}",
+        "min-length": f"be at least {c.get('minLength')} characters long",
+        "max-length": f"be at most {c.get('maxLength')} characters long ({len(str(value))} now)",
+    }.get(code, code)
     return f"{column} {_show(value)} must {rule}"
 
 

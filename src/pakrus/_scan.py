@@ -28,6 +28,7 @@ class Raw:
     lines: np.ndarray
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False when no row could be read (bad bytes, wrong header)
+    complete: bool = True  # False when some rows could not be read (quoting, cell counts, blank lines)
 
 
 def read(data: bytes, rel: str, expected: list[str]) -> Raw:
@@ -35,12 +36,17 @@ def read(data: bytes, rel: str, expected: list[str]) -> Raw:
     problems: list[Problem] = []
     empty = Raw([], pd.DataFrame(columns=expected, dtype="string"), np.zeros(0, np.int64), problems, False)
     if not data:
-        problems.append(Problem(rel, 1, 1, "header-mismatch",
-                                f"the file is empty; it needs at least the header {','.join(expected)}"))
+        problems.append(
+            Problem(
+                rel, 1, 1, "header-mismatch", f"the file is empty; it needs at least the header {','.join(expected)}"
+            )
+        )
         return empty
     if data.startswith(BOM):
-        problems.append(Problem(rel, 1, 1, "bom", "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"))
-        data = data[len(BOM):]
+        problems.append(
+            Problem(rel, 1, 1, "bom", "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+        )
+        data = data[len(BOM) :]
     if not _bytes_ok(data, rel, problems):
         return empty
     scan = _Scan(data)
@@ -51,10 +57,12 @@ def read(data: bytes, rel: str, expected: list[str]) -> Raw:
         return Raw(header, empty.frame, empty.lines, problems, False)
     good = scan.good_records(len(expected), rel, problems)
     frame = _parse(scan, good, expected)
-    return Raw(header, frame, scan.lines[good], problems)
+    rows = int((scan.starts[1:] < scan.ends[1:]).sum())  # records that are not blank lines
+    return Raw(header, frame, scan.lines[good], problems, complete=len(good) == rows)
 
 
 # Bytes
+
 
 def _bytes_ok(data: bytes, rel: str, problems: list[Problem]) -> bool:
     """Check encoding, NUL and line ends; False when the rows cannot be read safely."""
@@ -62,9 +70,16 @@ def _bytes_ok(data: bytes, rel: str, problems: list[Problem]) -> bool:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _Scan(data[: exc.start] + b"x").locate(exc.start)
-        problems.append(Problem(rel, line, col, "encoding",
-                                f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; "
-                                "save the file as UTF-8 (rows not checked)"))
+        problems.append(
+            Problem(
+                rel,
+                line,
+                col,
+                "encoding",
+                f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; "
+                "save the file as UTF-8 (rows not checked)",
+            )
+        )
         return False
     nul = data.find(b"\0")
     if nul >= 0:
@@ -75,14 +90,21 @@ def _bytes_ok(data: bytes, rel: str, problems: list[Problem]) -> bool:
     if cr >= 0:
         line, col = _Scan(data).locate(cr)
         lone = data.replace(b"\r\n", b"").find(b"\r") >= 0
-        problems.append(Problem(rel, line, col, "line-ending",
-                                "carriage return (\\r) found: lines must end with \\n alone"
-                                + ("; rows not checked" if lone else "")))
+        problems.append(
+            Problem(
+                rel,
+                line,
+                col,
+                "line-ending",
+                "carriage return (\\r) found: lines must end with \\n alone" + ("; rows not checked" if lone else ""),
+            )
+        )
         return not lone
     return True
 
 
 # Scanning
+
 
 class _Scan:
     """Record boundaries, lines and cell counts of CSV bytes, computed with numpy."""
@@ -115,7 +137,7 @@ class _Scan:
     def header(self) -> list[str]:
         if not len(self.starts):
             return []
-        text = self.data[self.starts[0]: self.ends[0]].decode("utf-8")
+        text = self.data[self.starts[0] : self.ends[0]].decode("utf-8")
         return next(csv.reader([text]), [])
 
     def problems(self, rel: str) -> list[Problem]:
@@ -138,11 +160,23 @@ class _Scan:
         doubled_after = np.concatenate((q[1:] == q[:-1] + 1, [False]))
         bad_open = opening & ~np.isin(prev, (_COMMA, _LF)) & ~doubled_before
         bad_close = ~opening & ~np.isin(nxt, (_COMMA, _LF)) & ~doubled_after
-        found = [(int(o), "bad-quote", "a quote inside an unquoted cell, or text after a closing quote: "
-                  "quote the whole cell and double every quote inside it") for o in q[bad_open | bad_close]]
+        found = [
+            (
+                int(o),
+                "bad-quote",
+                "a quote inside an unquoted cell, or text after a closing quote: "
+                "quote the whole cell and double every quote inside it",
+            )
+            for o in q[bad_open | bad_close]
+        ]
         if n % 2 and int(q[-1]) not in {o for o, _, _ in found}:
-            found.append((int(q[-1]), "unclosed-quote",
-                          "this quote opens a cell that is never closed; it swallows every later line"))
+            found.append(
+                (
+                    int(q[-1]),
+                    "unclosed-quote",
+                    "this quote opens a cell that is never closed; it swallows every later line",
+                )
+            )
         return found
 
     def good_records(self, width: int, rel: str, problems: list[Problem]) -> np.ndarray:
@@ -157,19 +191,34 @@ class _Scan:
         for i in np.flatnonzero(ok & (self.cells != width)):
             n = int(self.cells[i])
             code, col = ("extra-cells", width + 1) if n > width else ("missing-cells", n + 1)
-            problems.append(Problem(rel, int(self.lines[i]), col, code,
-                                    f"the row has {n} cells but the header has {width}; "
-                                    "check for an unquoted comma or a missing one"))
+            problems.append(
+                Problem(
+                    rel,
+                    int(self.lines[i]),
+                    col,
+                    code,
+                    f"the row has {n} cells but the header has {width}; check for an unquoted comma or a missing one",
+                )
+            )
         return np.flatnonzero(ok & (self.cells == width))
 
 
 # Parsing
 
+
 def _header_problem(rel: str, found: list[str], expected: list[str]) -> Problem:
-    col = next((i + 1 for i, (a, b) in enumerate(zip(found, expected)) if a != b), min(len(found), len(expected)) + 1)
-    return Problem(rel, 1, col, "header-mismatch",
-                   f"header is {','.join(found)!r} but the Table Schema gives {','.join(expected)!r}; "
-                   "rows not checked until the header matches")
+    col = next(
+        (i + 1 for i, (a, b) in enumerate(zip(found, expected, strict=False)) if a != b),
+        min(len(found), len(expected)) + 1,
+    )
+    return Problem(
+        rel,
+        1,
+        col,
+        "header-mismatch",
+        f"header is {','.join(found)!r} but the Table Schema gives {','.join(expected)!r}; "
+        "rows not checked until the header matches",
+    )
 
 
 def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
@@ -184,8 +233,16 @@ def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
         np.add.at(keep, stops, -1)
         mask = np.cumsum(keep[:-1]) > 0
         body = np.frombuffer(scan.data, dtype=np.uint8)[mask].tobytes()
-    frame = pd.read_csv(io.BytesIO(body), dtype="string", keep_default_na=False, na_values=[""],
-                        lineterminator="\n", skip_blank_lines=False, encoding="utf-8", engine="c")
+    frame = pd.read_csv(
+        io.BytesIO(body),
+        dtype="string",
+        keep_default_na=False,
+        na_values=[""],
+        lineterminator="\n",
+        skip_blank_lines=False,
+        encoding="utf-8",
+        engine="c",
+    )
     if len(frame) != len(good):  # pragma: no cover - the scan and pandas disagree on structure
         raise RuntimeError(f"pakrus: CSV scan found {len(good)} rows, pandas {len(frame)}")
     frame.columns = expected

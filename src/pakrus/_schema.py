@@ -42,12 +42,19 @@ def dtype(field: dict, categorical: bool = True):
     kind = field.get("type", "string")
     if kind == "string" and categorical and enum(field):
         return pd.CategoricalDtype(enum(field), ordered=bool(field.get("categoriesOrdered")))
-    return {"string": "string", "integer": "Int64", "year": "Int64", "number": "Float64",
-            "boolean": "boolean", "date": DATE_DTYPE}[kind]
+    return {
+        "string": "string",
+        "integer": "Int64",
+        "year": "Int64",
+        "number": "Float64",
+        "boolean": "boolean",
+        "date": DATE_DTYPE,
+    }[kind]
 
 
-def parse(raw: pd.DataFrame, schema: dict, rel: str, lines: np.ndarray,
-          categorical: bool = True) -> tuple[pd.DataFrame, list[Problem]]:
+def parse(
+    raw: pd.DataFrame, schema: dict, rel: str, lines: np.ndarray, categorical: bool = True
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Read every column of `raw` (strings, <NA> for empty) as its field's type.
 
     A cell that cannot be read becomes missing and yields a `type-error` (or `enum`) problem
@@ -70,8 +77,9 @@ def _read(text: pd.Series, field: dict, categorical: bool):
     if kind == "string":
         if not (categorical and enum(field)):
             return text, np.zeros(len(text), dtype=bool), "type-error"
-        values = pd.Series(pd.Categorical(text, dtype=dtype(field)), index=text.index)
-        return values, present & values.isna().to_numpy(), "enum"
+        member = text.isin(enum(field)).to_numpy(dtype=bool)
+        values = pd.Series(pd.Categorical(text.where(member), dtype=dtype(field)), index=text.index)
+        return values, present & ~member, "enum"
     if kind == "boolean":
         truthy, falsy = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
         values = pd.Series(pd.NA, index=text.index, dtype="boolean")

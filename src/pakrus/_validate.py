@@ -30,8 +30,11 @@ def validate(path: str | os.PathLike | None = None) -> Report:
         schemas, tables = _tables(root, descriptor.value, at, problems)
         # A cell that could not be read is reported once, as such, not again by every check that needs it.
         unreadable = {(p.file, p.line, p.column) for p in problems if p.code in ("type-error", "enum")}
-        problems += [p for p in _checks.foreign_keys(tables) + _cross_table(root, schemas, tables)
-                     if (p.file, p.line, p.column) not in unreadable]
+        problems += [
+            p
+            for p in _checks.foreign_keys(tables) + _cross_table(root, schemas, tables)
+            if (p.file, p.line, p.column) not in unreadable
+        ]
         problems += _unlisted(root, descriptor.value)
     return Report(tuple(sorted(set(problems))))
 
@@ -54,6 +57,7 @@ class _Locator:
 
 
 # Resources
+
 
 def _tables(root: Path, descriptor: dict, at: _Locator, problems: list[Problem]):
     """The valid schema of every resource, and the rows of every resource that could be read."""
@@ -79,8 +83,9 @@ def _read_schema(root, resource, pointer, at, names, problems) -> dict | None:
     try:
         schema_file = _files.read_json(root, rel)
     except PakrusError as exc:
-        problems += [p if p.code == "json-invalid" else at.problem(f"{pointer}/schema", p.code, p.message)
-                     for p in exc.problems]
+        problems += [
+            p if p.code == "json-invalid" else at.problem(f"{pointer}/schema", p.code, p.message) for p in exc.problems
+        ]
         return None
     found = _Locator(schema_file, "schema-invalid").all(_metadata.schema_problems(schema_file.value, names))
     problems += found
@@ -94,8 +99,13 @@ def _read_file(root, resource, pointer, at, problems) -> bytes | None:
         problems.append(at.problem(f"{pointer}/path", "path-unsafe", f"path {rel!r}: {reason}"))
         return None
     if not (root / rel).is_file():
-        problems.append(at.problem(f"{pointer}/path", "file-missing",
-                                   f"{rel} is listed for resource {resource.get('name')!r} but does not exist"))
+        problems.append(
+            at.problem(
+                f"{pointer}/path",
+                "file-missing",
+                f"{rel} is listed for resource {resource.get('name')!r} but does not exist",
+            )
+        )
         return None
     data = (root / rel).read_bytes()
     problems += _integrity(resource, data, pointer, at)
@@ -107,18 +117,31 @@ def _integrity(resource: dict, data: bytes, pointer: str, at: _Locator) -> list[
     rel, out = resource["path"], []
     declared = resource.get("bytes")
     if declared != len(data):
-        out.append(at.problem(f"{pointer}/bytes", "bytes-mismatch",
-                              f"{rel} has {len(data)} bytes but datapackage.json says {declared}; "
-                              "if the edit is intended, run `pakrus rehash`"))
+        out.append(
+            at.problem(
+                f"{pointer}/bytes",
+                "bytes-mismatch",
+                f"{rel} has {len(data)} bytes but datapackage.json says {declared}; "
+                "if the edit is intended, run `pakrus rehash`",
+            )
+        )
     algorithm, _, digest = str(resource.get("hash", "")).rpartition(":")
     if algorithm != "sha256":
-        out.append(at.problem(f"{pointer}/hash", "hash-unsupported",
-                              f"hash {resource.get('hash')!r} of {rel}: pakrus needs 'sha256:<hex digest>'; "
-                              "run `pakrus rehash`"))
+        out.append(
+            at.problem(
+                f"{pointer}/hash",
+                "hash-unsupported",
+                f"hash {resource.get('hash')!r} of {rel}: pakrus needs 'sha256:<hex digest>'; run `pakrus rehash`",
+            )
+        )
     elif hashlib.sha256(data).hexdigest() != digest:
-        out.append(at.problem(f"{pointer}/hash", "hash-mismatch",
-                              f"{rel} does not match its sha256 in datapackage.json; if the edit is intended, "
-                              "run `pakrus rehash`"))
+        out.append(
+            at.problem(
+                f"{pointer}/hash",
+                "hash-mismatch",
+                f"{rel} does not match its sha256 in datapackage.json; if the edit is intended, run `pakrus rehash`",
+            )
+        )
     return out
 
 
@@ -131,13 +154,15 @@ def _rows(resource: dict, schema: dict, data: bytes, problems: list[Problem]) ->
         return None
     frame, type_problems = _schema.parse(raw.frame, schema, rel, raw.lines, categorical=False)
     unreadable = {(p.line, p.column) for p in type_problems}
-    cell_problems = [p for p in _pandera.problems(schema, frame, rel, raw.lines)
-                     if (p.line, p.column) not in unreadable]
+    cell_problems = [
+        p for p in _pandera.problems(schema, frame, rel, raw.lines) if (p.line, p.column) not in unreadable
+    ]
     problems += raw.problems + type_problems + cell_problems
-    return _checks.Table(resource["name"], rel, schema, frame, raw.lines)
+    return _checks.Table(resource["name"], rel, schema, frame, raw.lines, raw.complete)
 
 
 # Package-wide
+
 
 def _cross_table(root: Path, schemas: dict, tables: dict) -> list[Problem]:
     if not (root / CHECKS).exists():
@@ -152,5 +177,8 @@ def _cross_table(root: Path, schemas: dict, tables: dict) -> list[Problem]:
 
 def _unlisted(root: Path, descriptor: dict) -> list[Problem]:
     listed = {r.get("path") for r in descriptor["resources"] if isinstance(r, dict)}
-    return [Problem(rel, 1, 1, "file-unlisted", f"{rel} is not a resource of datapackage.json; list it or remove it")
-            for rel in _files.data_files(root) if rel not in listed]
+    return [
+        Problem(rel, 1, 1, "file-unlisted", f"{rel} is not a resource of datapackage.json; list it or remove it")
+        for rel in _files.data_files(root)
+        if rel not in listed
+    ]

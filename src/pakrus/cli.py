@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `pakrus show events | head`
         sys.stderr.close()
         return 0
-    except Exception as exc:  # noqa: BLE001 - the contract is: no traceback, a message and exit 2
+    except Exception as exc:
         if os.environ.get("PAKRUS_DEBUG"):
             raise
         sys.stderr.write(f"pakrus: internal error: {exc!r}; set PAKRUS_DEBUG=1 to see where, and please report it\n")
@@ -32,8 +32,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     package = argparse.ArgumentParser(add_help=False)
-    package.add_argument("--package", metavar="PATH", default=None,
-                         help="a data package directory or its datapackage.json (default: the one shipped with pakrus)")
+    package.add_argument(
+        "--package",
+        metavar="PATH",
+        default=None,
+        help="a data package directory or its datapackage.json (default: the one shipped with pakrus)",
+    )
     fmt = argparse.ArgumentParser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
@@ -47,17 +51,31 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("table", help="table name, as listed by `pakrus tables`")
     cmd.add_argument("--head", type=int, default=10, metavar="N", help="number of rows to print (default: 10)")
     cmd.set_defaults(run=_show)
-    cmd = commands.add_parser("validate", parents=[fmt], help="check a data package; exit 0 valid, 1 invalid data, "
-                                                              "2 metadata, safety or usage error")
-    cmd.add_argument("path", nargs="?", default=None, metavar="PATH",
-                     help="a data package directory or its datapackage.json (default: the one shipped with pakrus)")
+    cmd = commands.add_parser(
+        "validate",
+        parents=[fmt],
+        help="check a data package; exit 0 valid, 1 invalid data, 2 metadata, safety or usage error",
+    )
+    cmd.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        metavar="PATH",
+        help="a data package directory or its datapackage.json (default: the one shipped with pakrus)",
+    )
     cmd.set_defaults(run=_validate)
     cmd = commands.add_parser("info", parents=[package, fmt], help="version, licence, row counts and how to cite")
     cmd.set_defaults(run=_info)
-    cmd = commands.add_parser("rehash", help="write each file's byte count and sha256 into datapackage.json "
-                                             "(after an intended edit)")
-    cmd.add_argument("path", nargs="?", default=".", metavar="PATH",
-                     help="a data package directory or its datapackage.json (default: the current directory)")
+    cmd = commands.add_parser(
+        "rehash", help="write each file's byte count and sha256 into datapackage.json (after an intended edit)"
+    )
+    cmd.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        metavar="PATH",
+        help="a data package directory or its datapackage.json (default: the current directory)",
+    )
     cmd.set_defaults(run=_rehash)
     return parser
 

@@ -1,0 +1,527 @@
+"""The validator: one broken package per check, each asserting the exact (file, line, column, code).
+
+Every case edits a copy of the shipped package, refreshes its hashes (unless the case is about
+hashes), validates it, and checks that validation wrote nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import edit
+import pytest
+from conftest import TABLES, copy_package, located, replace_bytes, snapshot
+
+import pakrus
+from pakrus._problems import CODES
+
+CASES: dict[str, tuple] = {}
+LOADER_CODES = {"table-unknown"}  # reported by load(), tested in test_load and test_cli
+
+
+def case(*codes: str, rehash: bool = True):
+    def register(fn):
+        CASES[fn.__name__] = (fn, set(codes), rehash)
+        return fn
+
+    return register
+
+
+def text_at(pkg: Path, rel: str, needle: str) -> tuple[int, int]:
+    """1-based line and column where `needle` first occurs in a text file."""
+    for number, line in enumerate((pkg / rel).read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number, line.index(needle) + 1
+    raise LookupError(needle)
+
+
+def resource_key(pkg: Path, table: str, key: str) -> tuple[int, int]:
+    """Where a resource's property (`path`, `hash`, `bytes`) stands in datapackage.json."""
+    lines = (pkg / "datapackage.json").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if f'"name": "{table}"' in line)
+    i = next(i for i in range(start, len(lines)) if lines[i].lstrip().startswith(f'"{key}"'))
+    return i + 1, lines[i].index(f'"{key}"') + 1
+
+
+def descriptor_edit(pkg: Path, fn) -> None:
+    descriptor = json.loads((pkg / "datapackage.json").read_text())
+    fn(descriptor)
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+
+
+def schema_edit(pkg: Path, table: str, field: str, **constraints) -> None:
+    path = pkg / "schemas" / f"{table}.json"
+    schema = json.loads(path.read_text())
+    next(f for f in schema["fields"] if f["name"] == field).setdefault("constraints", {}).update(constraints)
+    path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+
+
+# Metadata and safety
+
+
+@case("json-invalid", rehash=False)
+def invalid_json(pkg):
+    replace_bytes(pkg / "datapackage.json", b'"name": "pakrus",', b'"name": "pakrus",,')
+    line, col = text_at(pkg, "datapackage.json", '"name": "pakrus",,')
+    return {("datapackage.json", line, col + len('"name": "pakrus",'), "json-invalid")}
+
+
+@case("descriptor-invalid")
+def version_not_semantic(pkg):
+    descriptor_edit(pkg, lambda d: d.update(version="1.0"))
+    return {("datapackage.json", *text_at(pkg, "datapackage.json", '"version"'), "descriptor-invalid")}
+
+
+@case("schema-invalid")
+def unknown_field_type(pkg):
+    replace_bytes(pkg / "schemas" / "trade.json", b'"type": "number"', b'"type": "decimal"')
+    return {("schemas/trade.json", *text_at(pkg, "schemas/trade.json", '"type": "decimal"'), "schema-invalid")}
+
+
+@case("schema-invalid")
+def enum_without_its_categories(pkg):
+    replace_bytes(pkg / "schemas" / "visits.json", b'"value": "bilateral"', b'"value": "bilaterall"')
+    lines = (pkg / "schemas" / "visits.json").read_text().splitlines()
+    setting = next(i for i, line in enumerate(lines) if '"name": "setting"' in line)
+    at = next(i for i in range(setting, len(lines)) if '"categories"' in lines[i])
+    return {("schemas/visits.json", at + 1, lines[at].index('"categories"') + 1, "schema-invalid")}
+
+
+@case("checks-invalid")
+def check_names_an_unknown_field(pkg):
+    replace_bytes(
+        pkg / "validation" / "checks.json", b'"fields": ["value", "value_upper"]', b'"fields": ["value", "value_uper"]'
+    )
+    return {
+        (
+            "validation/checks.json",
+            *text_at(pkg, "validation/checks.json", '"fields": ["value", "value_uper"]'),
+            "checks-invalid",
+        )
+    }
+
+
+@case("path-unsafe", "file-unlisted", rehash=False)
+def path_climbs_out(pkg):
+    descriptor_edit(pkg, lambda d: d["resources"][TABLES.index("citations")].update(path="../citations.csv"))
+    return {
+        ("datapackage.json", *resource_key(pkg, "citations", "path"), "path-unsafe"),
+        ("data/citations.csv", 1, 1, "file-unlisted"),
+    }
+
+
+@pytest.mark.parametrize("bad", ["/etc/passwd", "https://example.org/citations.csv", "file:///etc/passwd"])
+def test_absolute_and_remote_paths_are_refused(package, bad):
+    descriptor_edit(package, lambda d: d["resources"][TABLES.index("citations")].update(path=bad))
+    report = pakrus.validate(package)
+    assert ("datapackage.json", *resource_key(package, "citations", "path"), "path-unsafe") in located(report)
+    assert report.exit_code == 2
+
+
+@case("path-unsafe", rehash=False)
+def symlink_out_of_the_package(pkg):
+    target = edit.path(pkg, "citations")
+    outside = pkg.parent / "outside.csv"
+    outside.write_bytes(target.read_bytes())
+    target.unlink()
+    target.symlink_to(outside)
+    return {("datapackage.json", *resource_key(pkg, "citations", "path"), "path-unsafe")}
+
+
+@case("file-missing", rehash=False)
+def listed_file_missing(pkg):
+    edit.path(pkg, "citations").unlink()
+    return {("datapackage.json", *resource_key(pkg, "citations", "path"), "file-missing")}
+
+
+@case("file-unlisted")
+def unlisted_file(pkg):
+    (pkg / "data" / "notes.txt").write_text("scratch\n")
+    return {("data/notes.txt", 1, 1, "file-unlisted")}
+
+
+@case("hash-unsupported", rehash=False)
+def sha1_hash(pkg):
+    descriptor_edit(pkg, lambda d: d["resources"][0].update(hash="sha1:da39a3ee5e6b4b0d3255bfef95601890afd80709"))
+    return {("datapackage.json", *resource_key(pkg, TABLES[0], "hash"), "hash-unsupported")}
+
+
+@case("hash-mismatch", rehash=False)
+def edited_without_rehash(pkg):
+    value = edit.cell(pkg, "trade", 0, "value")
+    edit.set_cell(pkg, "trade", 0, "value", str(int(value) + 1 if int(value) % 10 != 9 else int(value) - 1))
+    return {("datapackage.json", *resource_key(pkg, "trade", "hash"), "hash-mismatch")}
+
+
+@case("bytes-mismatch", rehash=False)
+def wrong_byte_count(pkg):
+    descriptor_edit(pkg, lambda d: d["resources"][1].update(bytes=d["resources"][1]["bytes"] + 1))
+    return {("datapackage.json", *resource_key(pkg, TABLES[1], "bytes"), "bytes-mismatch")}
+
+
+def test_missing_package_is_a_usage_error(tmp_path):
+    report = pakrus.validate(tmp_path / "nowhere")
+    assert located(report) == {(str(tmp_path / "nowhere"), 1, 1, "path-not-found")}
+    assert report.exit_code == 2
+
+
+# Bytes and CSV structure
+
+
+@case("bom")
+def byte_order_mark(pkg):
+    path = edit.path(pkg, "events")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return {("data/events.csv", 1, 1, "bom")}
+
+
+@case("line-ending")
+def crlf_line_ends(pkg):
+    path = edit.path(pkg, "visits")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    return {("data/visits.csv", 1, len(pakrus.schema("visits")["fields"]), "line-ending")}
+
+
+@case("encoding")
+def a_bad_byte_deep_in_the_file(pkg):
+    line = edit.set_cell(pkg, "events", 2, "title", "BAD-BYTE-HERE")
+    replace_bytes(edit.path(pkg, "events"), b"BAD-BYTE-HERE", b"Bajwa \xff visit")
+    return {("data/events.csv", line, edit.column("events", "title"), "encoding")}
+
+
+@case("nul-byte")
+def nul_byte(pkg):
+    line = edit.set_cell(pkg, "events", 1, "notes", "before\x00after")
+    return {("data/events.csv", line, edit.column("events", "notes"), "nul-byte")}
+
+
+@case("header-mismatch")
+def renamed_header(pkg):
+    replace_bytes(edit.path(pkg, "visits"), b"visitor,", b"visiting_person,")
+    return {("data/visits.csv", 1, edit.column("visits", "visitor"), "header-mismatch")}
+
+
+@case("blank-line")
+def blank_line(pkg):
+    path = edit.path(pkg, "events")
+    first_row_end = path.read_bytes().index(b"\n", path.read_bytes().index(b"\n") + 1)
+    data = path.read_bytes()
+    path.write_bytes(data[: first_row_end + 1] + b"\n" + data[first_row_end + 1 :])
+    return {("data/events.csv", 3, 1, "blank-line")}
+
+
+@case("extra-cells")
+def extra_cell(pkg):
+    header, rows, lines = edit.read(pkg, "citations")
+    rows[0].append("stray")
+    edit.write(pkg, "citations", header, rows)
+    return {("data/citations.csv", lines[0], len(header) + 1, "extra-cells")}
+
+
+@case("missing-cells")
+def missing_cell(pkg):
+    header, rows, lines = edit.read(pkg, "citations")
+    rows[0].pop()
+    edit.write(pkg, "citations", header, rows)
+    return {("data/citations.csv", lines[0], len(header), "missing-cells")}
+
+
+@case("unclosed-quote")
+def unclosed_quote(pkg):
+    _header, rows, lines = edit.read(pkg, "citations")
+    path = edit.path(pkg, "citations")
+    last = rows[-1]
+    old = ",".join(last).encode()
+    replace_bytes(path, old, ",".join([*last[:2], '"' + last[2], *last[3:]]).encode())
+    return {("data/citations.csv", lines[-1], 3, "unclosed-quote")}
+
+
+@case("bad-quote")
+def quote_inside_an_unquoted_cell(pkg):
+    _header, rows, lines = edit.read(pkg, "citations")
+    path = edit.path(pkg, "citations")
+    old = ",".join(rows[0]).encode()
+    replace_bytes(path, old, ",".join([*rows[0][:2], 'pa"r"a', *rows[0][3:]]).encode())
+    return {("data/citations.csv", lines[0], 3, "bad-quote")}
+
+
+@case("enum")
+def lines_are_physical_after_a_quoted_newline_and_a_blank_line(pkg):
+    edit.set_cell(pkg, "events", 0, "summary", "first line\nsecond line")
+    path = edit.path(pkg, "events")
+    row = edit.set_cell(pkg, "events", 2, "status", "Occurred")
+    assert row == 5  # header, row 1 on lines 2-3, row 2 on line 4, row 3 on line 5
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"\n", b"\n\n", 1))  # a blank line 2 pushes every row down
+    return {("data/events.csv", 6, edit.column("events", "status"), "enum"), ("data/events.csv", 2, 1, "blank-line")}
+
+
+# Types and Table Schema constraints
+
+
+@case("type-error")
+def impossible_date(pkg):
+    line = edit.set_cell(pkg, "events", 0, "date_start", "2014-02-30")
+    return {("data/events.csv", line, edit.column("events", "date_start"), "type-error")}
+
+
+@case("type-error")
+def day_first_date(pkg):
+    line = edit.set_cell(pkg, "events", 0, "date_end", "21/11/2014")
+    return {("data/events.csv", line, edit.column("events", "date_end"), "type-error")}
+
+
+@case("type-error")
+def thousands_separator(pkg):
+    line = edit.set_cell(pkg, "trade", 0, "value", "1,162")
+    return {("data/trade.csv", line, edit.column("trade", "value"), "type-error")}
+
+
+@case("type-error")
+def loose_boolean(pkg):
+    line = edit.set_cell(pkg, "events", 0, "disputed", "yes")
+    return {("data/events.csv", line, edit.column("events", "disputed"), "type-error")}
+
+
+@case("required")
+def empty_required_cell(pkg):
+    line = edit.set_cell(pkg, "events", 0, "title", "")
+    return {("data/events.csv", line, edit.column("events", "title"), "required")}
+
+
+@case("enum")
+def enum_with_a_stray_space(pkg):
+    line = edit.set_cell(pkg, "visits", 0, "level", "minister ")
+    return {("data/visits.csv", line, edit.column("visits", "level"), "enum")}
+
+
+@case("pattern")
+def country_code_too_short(pkg):
+    line = edit.set_cell(pkg, "visits", 0, "visitor_country", "RU")
+    return {("data/visits.csv", line, edit.column("visits", "visitor_country"), "pattern")}
+
+
+@case("minimum")
+def negative_value(pkg):
+    line = edit.set_cell(pkg, "trade", 0, "value", "-5")
+    return {("data/trade.csv", line, edit.column("trade", "value"), "minimum")}
+
+
+@case("maximum")
+def above_a_maximum(pkg):
+    schema_edit(pkg, "trade", "value", maximum=100000)
+    line = edit.set_cell(pkg, "trade", 0, "value", "100001")
+    return {("data/trade.csv", line, edit.column("trade", "value"), "maximum")}
+
+
+@case("max-length")
+def title_too_long(pkg):
+    line = edit.set_cell(pkg, "events", 0, "title", "x" * 161)
+    return {("data/events.csv", line, edit.column("events", "title"), "max-length")}
+
+
+@case("min-length")
+def below_a_minimum_length(pkg):
+    schema_edit(pkg, "visits", "office", minLength=3)
+    line = edit.set_cell(pkg, "visits", 0, "office", "PM")
+    return {("data/visits.csv", line, edit.column("visits", "office"), "min-length")}
+
+
+@case("unique")
+def duplicate_identifier(pkg):
+    _header, rows, _ = edit.read(pkg, "sources")
+    line = edit.append_row(pkg, "sources", rows[0])
+    return {("data/sources.csv", line, 1, "unique")}
+
+
+@case("primary-key")
+def duplicate_composite_key(pkg):
+    _header, rows, _ = edit.read(pkg, "citations")
+    line = edit.append_row(pkg, "citations", rows[0])
+    return {("data/citations.csv", line, 1, "primary-key")}
+
+
+@case("foreign-key")
+def unknown_source(pkg):
+    line = edit.set_cell(pkg, "trade", 0, "source_id", "src-9999")
+    return {("data/trade.csv", line, edit.column("trade", "source_id"), "foreign-key")}
+
+
+# Cross-field and cross-table checks (validation/checks.json)
+
+
+@case("date-order")
+def ends_before_it_starts(pkg):
+    row = edit.find(pkg, "events", date_precision="day")
+    end = dt.date.fromisoformat(edit.cell(pkg, "events", row, "date_end"))
+    line = edit.set_cell(pkg, "events", row, "date_start", str(end + dt.timedelta(days=1)))
+    return {("data/events.csv", line, edit.column("events", "date_end"), "date-order")}
+
+
+@case("value-order")
+def range_upside_down(pkg):
+    header, rows, _ = edit.read(pkg, "trade")
+    row = next(i for i, r in enumerate(rows) if r[header.index("value_upper")])
+    lower = float(rows[row][header.index("value")])
+    line = edit.set_cell(pkg, "trade", row, "value_upper", f"{lower - 1:g}")
+    return {("data/trade.csv", line, edit.column("trade", "value_upper"), "value-order")}
+
+
+@case("date-precision")
+def month_precision_with_day_dates(pkg):
+    row = edit.find(pkg, "events", date_precision="month")
+    line = edit.set_cell(pkg, "events", row, "date_start", edit.cell(pkg, "events", row, "date_start")[:8] + "02")
+    return {("data/events.csv", line, edit.column("events", "date_start"), "date-precision")}
+
+
+@case("date-precision")
+def undated_with_dates(pkg):
+    row = edit.find(pkg, "events", date_precision="month", event_type="visit")
+    line = edit.set_cell(pkg, "events", row, "date_precision", "undated")
+    return {("data/events.csv", line, edit.column("events", "date_precision"), "date-precision")}
+
+
+@case("required-if")
+def dataset_without_requested_citation(pkg):
+    row = edit.find(pkg, "sources", kind="dataset")
+    line = edit.set_cell(pkg, "sources", row, "requested_citation", "")
+    return {("data/sources.csv", line, edit.column("sources", "requested_citation"), "required-if")}
+
+
+@case("record-unknown")
+def citation_of_a_missing_record(pkg):
+    line = edit.set_cell(pkg, "citations", 0, "record_id", "evt-9999")
+    return {("data/citations.csv", line, 1, "record-unknown")}
+
+
+@case("record-uncited")
+def record_without_citation(pkg):
+    _header, rows, lines = edit.read(pkg, "trade")
+    edit.delete_rows(pkg, "citations", record_id=rows[-1][0])
+    return {("data/trade.csv", lines[-1], 1, "record-uncited")}
+
+
+@case("source-uncited")
+def source_cited_by_nothing(pkg):
+    source, row = _source_with_redundant_citations(pkg)
+    edit.delete_rows(pkg, "citations", source_id=source)
+    return {("data/sources.csv", edit.line_of(pkg, "sources", row), 1, "source-uncited")}
+
+
+def _source_with_redundant_citations(pkg):
+    """A corpus document every one of whose records has another citation too."""
+    _header, rows, _ = edit.read(pkg, "citations")
+    sources = edit.read(pkg, "sources")
+    for row, source in enumerate(sources[1]):
+        if source[1] != "corpus_document":
+            continue
+        records = {r[0] for r in rows if r[1] == source[0]}
+        if records and all(any(r[0] == rec and r[1] != source[0] for r in rows) for rec in records):
+            return source[0], row
+    raise LookupError("no such source")
+
+
+@case("parent-mismatch")
+def visit_city_differs_from_its_event(pkg):
+    row = edit.find(pkg, "visits", city="Islamabad")
+    line = edit.set_cell(pkg, "visits", row, "city", "Karachi")
+    return {("data/visits.csv", line, edit.column("visits", "city"), "parent-mismatch")}
+
+
+@case("detail-missing")
+def signing_without_agreement(pkg):
+    event = edit.cell(pkg, "agreements", 0, "event_id")
+    edit.set_cell(pkg, "agreements", 0, "event_id", "")
+    return {
+        ("data/events.csv", edit.line_of(pkg, "events", edit.find(pkg, "events", event_id=event)), 1, "detail-missing")
+    }
+
+
+# Running the cases
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_package_is_reported_exactly(tmp_path, name):
+    fn, _, rehash = CASES[name]
+    pkg = copy_package(tmp_path / "pkg")
+    expected = fn(pkg)
+    if rehash:
+        pakrus.rehash(pkg)
+    before = snapshot(tmp_path)
+    report = pakrus.validate(pkg)
+    assert located(report) == expected, report.to_text()
+    assert snapshot(tmp_path) == before, "validate must never write a file"
+    metadata = any(CODES[code][0] == "metadata" for *_, code in expected)
+    assert report.exit_code == (2 if metadata else 1)
+
+
+def test_every_code_has_a_broken_package():
+    covered = set().union(*(codes for _, codes, _ in CASES.values())) | LOADER_CODES | {"path-not-found"}
+    assert covered == set(CODES)
+
+
+def test_the_shipped_package_is_valid():
+    report = pakrus.validate()
+    assert report.problems == ()
+    assert report.exit_code == 0
+
+
+# Parametrised over the tables: a new table needs no new test code
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_renamed_header_of_every_table(package, table):
+    header, rows, _ = edit.read(package, table)
+    edit.write(package, table, ["renamed", *header[1:]], rows)
+    pakrus.rehash(package)
+    assert located(pakrus.validate(package)) == {(f"data/{table}.csv", 1, 1, "header-mismatch")}
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_duplicated_row_of_every_table(package, table):
+    schema = pakrus.schema(table)
+    header, rows, _ = edit.read(package, table)
+    line = edit.append_row(package, table, rows[0])
+    pakrus.rehash(package)
+    pk = schema["primaryKey"]
+    first = next(f for f in schema["fields"] if f["name"] == pk[0])
+    code = "unique" if len(pk) == 1 and first.get("constraints", {}).get("unique") else "primary-key"
+    assert located(pakrus.validate(package)) == {(f"data/{table}.csv", line, header.index(pk[0]) + 1, code)}
+
+
+@pytest.mark.parametrize(
+    ("table", "field"),
+    [(t, f["name"]) for t in TABLES for f in pakrus.schema(t)["fields"] if f.get("constraints", {}).get("required")],
+)
+def test_every_required_field_is_enforced(package, table, field):
+    line = edit.set_cell(package, table, 0, field, "")
+    pakrus.rehash(package)
+    assert (f"data/{table}.csv", line, edit.column(table, field), "required") in located(pakrus.validate(package))
+
+
+@pytest.mark.parametrize(
+    ("table", "field"), [(t, f["name"]) for t in TABLES for f in pakrus.schema(t)["fields"] if f["type"] != "string"]
+)
+def test_every_typed_field_rejects_text(package, table, field):
+    line = edit.set_cell(package, table, 0, field, "n/a")
+    pakrus.rehash(package)
+    assert located(pakrus.validate(package)) == {(f"data/{table}.csv", line, edit.column(table, field), "type-error")}
+
+
+# Environment
+
+
+def test_pandera_switches_do_not_turn_validation_off(package):
+    edit.set_cell(package, "visits", 0, "level", "Minister")
+    pakrus.rehash(package)
+    env = dict(os.environ, PANDERA_VALIDATION_ENABLED="False", PANDERA_VALIDATION_DEPTH="SCHEMA_ONLY")
+    code = "import json, sys, pakrus; print(pakrus.validate(sys.argv[1]).to_json())"
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(package)], env=env, capture_output=True, text=True, check=True
+    )
+    assert [p["code"] for p in json.loads(out.stdout)] == ["enum"]
