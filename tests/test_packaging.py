@@ -72,15 +72,32 @@ def _venv(tmp_path: Path) -> Path:
 
 def _pip(venv: Path, *args: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet",
-         "--no-deps", "--no-build-isolation", "--ignore-installed", *args],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--ignore-installed",
+            *args,
+        ],
         check=True,
     )
 
 
 def _check(python: Path, cwd: Path, **env) -> dict:
-    out = subprocess.run([str(python), "-c", CHECK], cwd=cwd, capture_output=True, text=True, check=True,
-                         env={"PATH": "/usr/bin:/bin", **env})
+    out = subprocess.run(
+        [str(python), "-c", CHECK],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+    )
     return json.loads(out.stdout)
 
 
@@ -88,8 +105,18 @@ def _check(python: Path, cwd: Path, **env) -> dict:
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(out),
-         str(CHECKOUT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(CHECKOUT),
+        ],
         check=True,
     )
     return next(out.glob("pakrus-*.whl"))
@@ -98,8 +125,11 @@ def wheel(tmp_path_factory) -> Path:
 @needs_checkout
 def test_wheel_carries_the_data_package(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {"pakrus/_package/datapackage.json", "pakrus/_package/CITATION.cff",
-                "pakrus/_package/validation/checks.json"}
+    expected = {
+        "pakrus/_package/datapackage.json",
+        "pakrus/_package/CITATION.cff",
+        "pakrus/_package/validation/checks.json",
+    }
     for part in ("data", "schemas"):
         expected |= {f"pakrus/_package/{p.relative_to(CHECKOUT).as_posix()}" for p in (CHECKOUT / part).iterdir()}
     assert expected <= names
@@ -108,13 +138,20 @@ def test_wheel_carries_the_data_package(wheel):
 @needs_checkout
 def test_wheel_works_with_no_checkout_around(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
-                    str(wheel)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+    )
     result = _check(Path(sys.executable), tmp_path, PYTHONPATH=str(target))
     assert result["root"] == str(target / "pakrus" / "_package") and result["valid"]
     assert result["rows"] == {k: len(v) for k, v in pakrus.load_all().items()}
-    cli = subprocess.run([str(target / "bin" / "pakrus"), "validate"], cwd=tmp_path, capture_output=True, text=True,
-                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(target)})
+    cli = subprocess.run(
+        [str(target / "bin" / "pakrus"), "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(target)},
+    )
     assert cli.returncode == 0, cli.stdout + cli.stderr
 
 
