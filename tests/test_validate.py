@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -525,3 +527,33 @@ def test_pandera_switches_do_not_turn_validation_off(package):
         [sys.executable, "-c", code, str(package)], env=env, capture_output=True, text=True, check=True
     )
     assert [p["code"] for p in json.loads(out.stdout)] == ["enum"]
+
+
+# Robustness
+
+EDITS = [b'"', b",", b"\n", b"\r", b"\x00", b"\xff", b"", b"x", b"\xef\xbb\xbf", b"2014-02-30", b" ", b"\n\n"]
+
+
+def test_random_byte_edits_never_crash_the_validator_or_the_loader(tmp_path):
+    """A seeded sweep of small byte edits: every outcome is a report or a PakrusError, never a crash."""
+    rng = random.Random(20261123)
+    base = copy_package(tmp_path / "base")
+    for n in range(60):
+        pkg = tmp_path / f"m{n}"
+        shutil.copytree(base, pkg)
+        for _ in range(rng.randint(1, 3)):
+            target = rng.choice(sorted((pkg / "data").glob("*.csv")))
+            data = target.read_bytes()
+            i = rng.randrange(len(data) + 1)
+            target.write_bytes(data[:i] + rng.choice(EDITS) + data[i + rng.randint(0, 5) :])
+        if rng.random() < 0.7:
+            pakrus.rehash(pkg)
+        before = snapshot(pkg)
+        report = pakrus.validate(pkg)
+        assert all(p.line >= 1 and p.column >= 1 for p in report.problems)
+        try:
+            pakrus.load_all(pkg)
+        except pakrus.PakrusError as exc:
+            assert exc.problems and not report.valid
+        assert snapshot(pkg) == before
+        shutil.rmtree(pkg)

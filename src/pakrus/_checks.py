@@ -167,10 +167,7 @@ def _aligned(dates: pd.Series, precision: pd.Series, at_start: bool) -> pd.Serie
 def _required_if(check, tables):
     t = tables[check["table"]]
     field = check["field"]
-    mask = pd.Series(True, index=t.frame.index)
-    for other, values in check.get("when", {}).items():
-        mask &= t.frame[other].isin(values).fillna(False) if values != "present" else t.frame[other].notna()
-    mask &= t.frame[field].isna()
+    mask = _where(t.frame, check.get("when", {})) & t.frame[field].isna()
     cond = ", ".join(f"{k} is {v if v == 'present' else ' or '.join(v)}" for k, v in check["when"].items())
     return t.report(mask, field, check.get("code", "required-if"), lambda i: f"{field} is required when {cond}")
 
@@ -178,11 +175,7 @@ def _required_if(check, tables):
 def _reference_any(check, tables):
     t = tables[check["table"]]
     field = check["field"]
-    known = pd.Index([])
-    for target in check["targets"]:
-        name, key = target.split(".")
-        if name in tables:
-            known = known.append(pd.Index(tables[name].frame[key].dropna().astype(str)))
+    known = _values(check["targets"], tables)
     values = t.frame[field]
     bad = (values.notna() & ~values.astype(str).isin(known)).to_numpy(dtype=bool)
     candidates = known.tolist()
@@ -200,14 +193,8 @@ def _reference_any(check, tables):
 def _referenced(check, tables):
     t = tables[check["table"]]
     field = check["field"]
-    used = pd.Index([])
-    for ref in check["by"]:
-        name, col = ref.split(".")
-        if name in tables:
-            used = used.append(pd.Index(tables[name].frame[col].dropna().astype(str)))
-    mask = t.frame[field].notna() & ~t.frame[field].astype(str).isin(used)
-    for other, values in check.get("where", {}).items():
-        mask &= t.frame[other].isin(values).fillna(False)
+    used = _values(check["by"], tables)
+    mask = t.frame[field].notna() & ~t.frame[field].astype(str).isin(used) & _where(t.frame, check.get("where", {}))
     return t.report(
         mask,
         field,
@@ -255,6 +242,20 @@ def _parent(check, tables):
             ),
         )
     return out
+
+
+def _values(refs: list[str], tables: dict[str, Table]) -> pd.Index:
+    """Every non-empty value of the columns named as "table.field"."""
+    parts = [tables[name].frame[col].dropna().astype(str) for name, _, col in (r.partition(".") for r in refs)]
+    return pd.Index(pd.concat(parts)) if parts else pd.Index([])
+
+
+def _where(frame: pd.DataFrame, conditions: dict) -> pd.Series:
+    """Rows meeting every condition: a field's value in a list, or "present" (not empty)."""
+    mask = pd.Series(True, index=frame.index)
+    for name, values in conditions.items():
+        mask &= frame[name].notna() if values == "present" else frame[name].isin(values).fillna(False)
+    return mask
 
 
 def _show(value) -> str:

@@ -138,7 +138,10 @@ class _Scan:
         if not len(self.starts):
             return []
         text = self.data[self.starts[0] : self.ends[0]].decode("utf-8")
-        return next(csv.reader([text]), [])
+        try:
+            return next(csv.reader(io.StringIO(text, newline="")), [])
+        except csv.Error:  # malformed quoting in the header: compare it as written
+            return text.split(",")
 
     def problems(self, rel: str) -> list[Problem]:
         """Quotes in the wrong place, and a quote that never closes."""

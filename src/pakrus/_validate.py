@@ -139,7 +139,8 @@ def _integrity(resource: dict, data: bytes, pointer: str, at: _Locator) -> list[
             at.problem(
                 f"{pointer}/hash",
                 "hash-mismatch",
-                f"{rel} does not match its sha256 in datapackage.json; if the edit is intended, run `pakrus rehash`",
+                f"{rel} has sha256 {hashlib.sha256(data).hexdigest()} but datapackage.json says {digest}; "
+                "if the edit is intended, run `pakrus rehash`",
             )
         )
     return out
