@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from pakrus._problems import Problem
 
 BOM = b"\xef\xbb\xbf"
-_QUOTE, _COMMA, _LF, _CR = 34, 44, 10, 13
+_QUOTE, _COMMA, _LF = 34, 44, 10
 
 
 @dataclass
@@ -28,7 +29,7 @@ class Raw:
     lines: np.ndarray
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False when no row could be read (bad bytes, wrong header)
-    complete: bool = True  # False when some rows could not be read (quoting, cell counts, blank lines)
+    complete: bool = True  # False when some rows were left out (quoting, cell counts)
 
 
 def read(data: bytes, rel: str, expected: list[str]) -> Raw:
@@ -146,11 +147,12 @@ class _Scan:
     def problems(self, rel: str) -> list[Problem]:
         """Quotes in the wrong place, and a quote that never closes."""
         out = []
-        for offset, code, message in self.bad_quotes():
+        for offset, code, message in self.bad_quotes:
             line, col = self.locate(offset)
             out.append(Problem(rel, line, col, code, message))
         return out
 
+    @cached_property
     def bad_quotes(self) -> list[tuple[int, str, str]]:
         """(offset, code, message) of every quote that breaks RFC 4180 quoting."""
         q, n = self.quotes, len(self.quotes)
@@ -186,7 +188,7 @@ class _Scan:
         """Indices of data records (header excluded) that can be parsed; report the others."""
         ok = np.ones(len(self.starts), dtype=bool)
         ok[0] = False
-        ok[np.searchsorted(self.ends, [o for o, _, _ in self.bad_quotes()]).astype(np.int64)] = False
+        ok[np.searchsorted(self.ends, [o for o, _, _ in self.bad_quotes]).astype(np.int64)] = False
         blank = (self.starts == self.ends) & ok
         for i in np.flatnonzero(blank):
             problems.append(Problem(rel, int(self.lines[i]), 1, "blank-line", "empty line inside the table; delete it"))
