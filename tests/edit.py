@@ -36,6 +36,13 @@ def write(pkg: Path, table: str, header: list[str], rows: list[list[str]]) -> No
     path(pkg, table).write_bytes(out.getvalue().encode("utf-8"))
 
 
+def row_text(row: list[str]) -> bytes:
+    """A row as the csv module writes it, without its line end."""
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerow(row)
+    return out.getvalue().rstrip("\n").encode("utf-8")
+
+
 def column(table: str, field: str) -> int:
     """1-based position of a field in its table."""
     return [f["name"] for f in pakrus.schema(table)["fields"]].index(field) + 1

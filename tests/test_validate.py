@@ -235,20 +235,17 @@ def missing_cell(pkg):
 
 @case("unclosed-quote")
 def unclosed_quote(pkg):
-    _header, rows, lines = edit.read(pkg, "citations")
-    path = edit.path(pkg, "citations")
+    _, rows, lines = edit.read(pkg, "citations")
     last = rows[-1]
-    old = ",".join(last).encode()
-    replace_bytes(path, old, ",".join([*last[:2], '"' + last[2], *last[3:]]).encode())
+    replace_bytes(edit.path(pkg, "citations"), edit.row_text(last), edit.row_text(last[:2]) + b',"' + last[2].encode())
     return {("data/citations.csv", lines[-1], 3, "unclosed-quote")}
 
 
 @case("bad-quote")
 def quote_inside_an_unquoted_cell(pkg):
-    _header, rows, lines = edit.read(pkg, "citations")
-    path = edit.path(pkg, "citations")
-    old = ",".join(rows[0]).encode()
-    replace_bytes(path, old, ",".join([*rows[0][:2], 'pa"r"a', *rows[0][3:]]).encode())
+    _, rows, lines = edit.read(pkg, "citations")
+    bad = edit.row_text(rows[0][:2]) + b',pa"r"a,' + edit.row_text(rows[0][3:])
+    replace_bytes(edit.path(pkg, "citations"), edit.row_text(rows[0]), bad)
     return {("data/citations.csv", lines[0], 3, "bad-quote")}
 
 
@@ -410,22 +407,10 @@ def record_without_citation(pkg):
 
 @case("source-uncited")
 def source_cited_by_nothing(pkg):
-    source, row = _source_with_redundant_citations(pkg)
-    edit.delete_rows(pkg, "citations", source_id=source)
-    return {("data/sources.csv", edit.line_of(pkg, "sources", row), 1, "source-uncited")}
-
-
-def _source_with_redundant_citations(pkg):
-    """A corpus document every one of whose records has another citation too."""
-    _header, rows, _ = edit.read(pkg, "citations")
-    sources = edit.read(pkg, "sources")
-    for row, source in enumerate(sources[1]):
-        if source[1] != "corpus_document":
-            continue
-        records = {r[0] for r in rows if r[1] == source[0]}
-        if records and all(any(r[0] == rec and r[1] != source[0] for r in rows) for rec in records):
-            return source[0], row
-    raise LookupError("no such source")
+    header, rows, _ = edit.read(pkg, "sources")
+    document = next(r for r in rows if r[header.index("kind")] == "corpus_document")
+    line = edit.append_row(pkg, "sources", ["src-9999", *document[1:]])
+    return {("data/sources.csv", line, 1, "source-uncited")}
 
 
 @case("parent-mismatch")
