@@ -448,7 +448,10 @@ def test_broken_package_is_reported_exactly(tmp_path, name):
 
 
 def test_every_code_has_a_broken_package():
-    covered = set().union(*(codes for _, codes, _ in CASES.values())) | LOADER_CODES | {"path-not-found"}
+    from test_audit import AUDIT_CASES
+
+    covered = set().union(*(codes for _, codes, _ in CASES.values())) | LOADER_CODES
+    covered |= set(AUDIT_CASES) | {"path-not-found", "corpus-missing"}  # the last two: tested on their own
     assert covered == set(CODES)
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "Problem",
     "Report",
     "__version__",
+    "audit",
     "info",
     "load",
     "load_all",
@@ -34,6 +35,17 @@ def validate(path=None) -> Report:
     from pakrus._validate import validate as _validate  # frictionless and pandera load only here
 
     return _validate(path)
+
+
+def audit(corpus="../shared/corpus", path=None) -> Report:
+    """Check the citations of the package at `path` against the corpus texts in the folder `corpus`.
+
+    A maintainer's check: each cited paragraph must exist and state the coded year (or date it
+    relative to the document's publication) or the coded value. Returns a Report like `validate`.
+    """
+    from pakrus._audit import audit as _audit
+
+    return _audit(corpus, path)
 
 
 def _version() -> str:

@@ -39,6 +39,11 @@ def load(name: str, path: PathLike = None) -> pd.DataFrame:
     PakrusError, naming file, line and column, if the file differs from datapackage.json or a
     cell cannot be read as its type: a value is never silently altered.
     """
+    return located(name, path)[0]
+
+
+def located(name: str, path: PathLike = None) -> tuple[pd.DataFrame, list[int], str]:
+    """Like `load`, with the physical line of each row and the file's path in the package."""
     root = _files.find_root(path)
     resource = _resource(root, name)
     table_schema = _schema_of(root, resource)
@@ -48,7 +53,7 @@ def load(name: str, path: PathLike = None) -> pd.DataFrame:
     frame, problems = _schema.parse(raw.frame, table_schema, rel, raw.lines)
     if raw.problems or problems:
         raise PakrusError(raw.problems + problems)
-    return frame
+    return frame, [int(n) for n in raw.lines], rel
 
 
 def load_all(path: PathLike = None) -> dict[str, pd.DataFrame]:

@@ -54,6 +54,18 @@ CODES: dict[str, tuple[str, str]] = {
     "source-uncited": ("data", "A source is cited by nothing."),
     "parent-mismatch": ("data", "A detail row disagrees with its event, or its event is of the wrong type."),
     "detail-missing": ("data", "An event of type visit or agreement_signing has no row in its detail table."),
+    # The corpus audit (pakrus audit): citations checked against the texts they point to
+    "corpus-missing": ("metadata", "The corpus folder, or a document's file in it, cannot be found."),
+    "locator-invalid": (
+        "data",
+        "A locator to a corpus document is not of the form `para N` or `listed in src-…, para N`.",
+    ),
+    "locator-missing": ("data", "A locator points past the last paragraph of the document."),
+    "year-not-in-passage": (
+        "data",
+        "The cited paragraphs neither state the coded year nor date it relative to publication.",
+    ),
+    "value-not-in-passage": ("data", "The cited paragraphs do not state the coded value."),
 }
 
 

@@ -67,6 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("info", parents=[package, fmt], help="version, licence, row counts and how to cite")
     cmd.set_defaults(run=_info)
     cmd = commands.add_parser(
+        "audit",
+        parents=[package, fmt],
+        help="maintainers: check every citation against the corpus texts (exit 0 clean, 1 problems, 2 no corpus)",
+    )
+    cmd.add_argument(
+        "--corpus",
+        metavar="DIR",
+        default="../shared/corpus",
+        help="folder of the corpus documents (default: ../shared/corpus)",
+    )
+    cmd.set_defaults(run=_audit)
+    cmd = commands.add_parser(
         "rehash", help="write each file's byte count and sha256 into datapackage.json (after an intended edit)"
     )
     cmd.add_argument(
@@ -91,15 +103,21 @@ def _show(args) -> int:
 
 
 def _validate(args) -> int:
-    report = pakrus.validate(args.path)
-    if args.format == "json":
+    return _report(pakrus.validate(args.path), args.format, f"pakrus validate: {args.path or 'the shipped package'}")
+
+
+def _report(report: Report, fmt: str, what: str) -> int:
+    """Print a report as text (one problem a line, a summary on stderr) or JSON; return its exit code."""
+    if fmt == "json":
         print(report.to_json())
     else:
         sys.stdout.write(report.to_text())
-        where = args.path or "the shipped package"
-        summary = "valid" if report.valid else f"{len(report.problems)} problem(s)"
-        sys.stderr.write(f"pakrus validate: {where}: {summary}\n")
+        sys.stderr.write(f"{what}: {'valid' if report.valid else f'{len(report.problems)} problem(s)'}\n")
     return report.exit_code
+
+
+def _audit(args) -> int:
+    return _report(pakrus.audit(args.corpus, args.package), args.format, f"pakrus audit: {args.corpus}")
 
 
 def _info(args) -> int:
