@@ -413,6 +413,13 @@ def source_cited_by_nothing(pkg):
     return {("data/sources.csv", line, 1, "source-uncited")}
 
 
+@case("dispute-unexplained")
+def disputed_without_a_dissenting_claim(pkg):
+    row = edit.find(pkg, "events", disputed="false", event_type="establishment")
+    line = edit.set_cell(pkg, "events", row, "disputed", "true")
+    return {("data/events.csv", line, 1, "dispute-unexplained")}
+
+
 @case("parent-mismatch")
 def visit_city_differs_from_its_event(pkg):
     row = edit.find(pkg, "visits", city="Islamabad")

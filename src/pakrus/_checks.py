@@ -193,7 +193,7 @@ def _reference_any(check, tables):
 def _referenced(check, tables):
     t = tables[check["table"]]
     field = check["field"]
-    used = _values(check["by"], tables)
+    used = _values(check["by"], tables, check.get("by_where", {}))
     mask = t.frame[field].notna() & ~t.frame[field].astype(str).isin(used) & _where(t.frame, check.get("where", {}))
     return t.report(
         mask,
@@ -244,9 +244,12 @@ def _parent(check, tables):
     return out
 
 
-def _values(refs: list[str], tables: dict[str, Table]) -> pd.Index:
-    """Every non-empty value of the columns named as "table.field"."""
-    parts = [tables[name].frame[col].dropna().astype(str) for name, _, col in (r.partition(".") for r in refs)]
+def _values(refs: list[str], tables: dict[str, Table], where: dict | None = None) -> pd.Index:
+    """Every non-empty value of the columns named as "table.field", in rows meeting `where`."""
+    parts = []
+    for name, _, col in (r.partition(".") for r in refs):
+        frame = tables[name].frame
+        parts.append(frame.loc[_where(frame, where or {}), col].dropna().astype(str))
     return pd.Index(pd.concat(parts)) if parts else pd.Index([])
 
 
@@ -274,7 +277,7 @@ KINDS = {
     "precision": (_precision, ("fields",), ()),
     "required_if": (_required_if, ("field", "when"), ()),
     "reference_any": (_reference_any, ("field",), ("targets",)),
-    "referenced": (_referenced, ("field", "where"), ("by",)),
+    "referenced": (_referenced, ("field", "where"), ("by",)),  # by_where: fields of the "by" tables
     "parent": (_parent, ("via", "same"), ("parent",)),
 }
 
@@ -312,6 +315,14 @@ def _check_spec(check, schemas, pointer):
             t, _, f = str(ref).partition(".")
             if t not in schemas or not _has(schemas, t, f):
                 out.append((f"{pointer}/{key}", f"{ref!r} is not a table.field of this package"))
+    if check["kind"] == "referenced" and not out:
+        for ref in _as_list(check.get("by", [])):
+            table = str(ref).partition(".")[0]
+            out += [
+                (f"{pointer}/by_where", f"{table} has no field {n!r}")
+                for n in check.get("by_where", {})
+                if not _has(schemas, table, n)
+            ]
     if check["kind"] == "parent" and not out:
         parent = str(check["parent"]).partition(".")[0]
         for key, names in (
