@@ -72,6 +72,11 @@ def read_json(root: Path, rel: str) -> JsonFile:
         ) from None
 
 
+def read_text(root: Path, rel: str) -> str:
+    """A UTF-8 text file of the package (such as CITATION.cff)."""
+    return (root / rel).read_text(encoding="utf-8")
+
+
 def unsafe_reason(root: Path, rel: object) -> str | None:
     """Why `rel` may not be read as a file of the package at `root`, or None when it is safe."""
     if not isinstance(rel, str) or not rel:

@@ -79,6 +79,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.set_defaults(run=_audit)
     cmd = commands.add_parser(
+        "docs", parents=[package], help="maintainers: write the generated pages and figures of the documentation site"
+    )
+    cmd.add_argument(
+        "--out",
+        metavar="DIR",
+        default="docs/generated",
+        help="folder to write them to (default: docs/generated, which mkdocs.yml expects)",
+    )
+    cmd.set_defaults(run=_docs)
+    cmd = commands.add_parser(
         "rehash", help="write each file's byte count and sha256 into datapackage.json (after an intended edit)"
     )
     cmd.add_argument(
@@ -118,6 +128,20 @@ def _report(report: Report, fmt: str, what: str) -> int:
 
 def _audit(args) -> int:
     return _report(pakrus.audit(args.corpus, args.package), args.format, f"pakrus audit: {args.corpus}")
+
+
+def _docs(args) -> int:
+    try:
+        from pakrus._docs import build  # matplotlib and the page renderers load only here
+    except ModuleNotFoundError as exc:
+        sys.stderr.write(
+            f"pakrus docs: {exc.name} is missing; install the documentation tools: pip install 'pakrus[docs]'\n"
+        )
+        return 2
+
+    written = build(args.out, args.package)
+    print(f"wrote {len(written)} files to {args.out}")
+    return 0
 
 
 def _info(args) -> int:
