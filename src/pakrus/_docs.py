@@ -95,9 +95,8 @@ def _field_section(field: dict, schema: dict, sample: list[str]) -> list[str]:
     required = c.get("required") or field["name"] in _pk(schema)
     lines = [f"### `{field['name']}` {{#{_anchor(field['name'])}}}", "", field.get("description", ""), ""]
     lines.append(f"- **Type:** {field.get('type', 'string')}" + _format(field))
-    lines.append(
-        f"- **Missing value:** {'not allowed (required)' if required else 'an empty cell means not stated or not applicable'}"
-    )
+    missing = "not allowed (required)" if required else "an empty cell means not stated or not applicable"
+    lines.append(f"- **Missing value:** {missing}")
     if _constraints(c):
         lines.append(f"- **Constraints:** {_constraints(c)}")
     if sample:
@@ -116,14 +115,14 @@ def _field_section(field: dict, schema: dict, sample: list[str]) -> list[str]:
 def _keys(schema: dict) -> list[str]:
     lines = ["## Keys", "", f"- **Primary key:** {', '.join(f'`{k}`' for k in _pk(schema))}"]
     for fk in schema.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
         ref = fk["reference"]
         target = ref.get("resource") or "this table"
-        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        lines.append(
-            f"- **Foreign key:** {', '.join(f'`{f}`' for f in fields)} → {target} ({', '.join(f'`{f}`' for f in ref_fields)})"
-        )
+        lines.append(f"- **Foreign key:** {_code_list(fk['fields'])} → {target} ({_code_list(ref['fields'])})")
     return [*lines, ""]
+
+
+def _code_list(names) -> str:
+    return ", ".join(f"`{n}`" for n in ([names] if isinstance(names, str) else names))
 
 
 def _pk(schema: dict) -> list[str]:
@@ -150,7 +149,9 @@ def _format(field: dict) -> str:
     if field.get("type") == "date":
         return " (YYYY-MM-DD)"
     if field.get("type") == "boolean":
-        return f" (`{'`, `'.join(field.get('trueValues', ['true']))}` or `{'`, `'.join(field.get('falseValues', ['false']))}`)"
+        return (
+            f" ({_code_list(field.get('trueValues', ['true']))} or {_code_list(field.get('falseValues', ['false']))})"
+        )
     return ""
 
 
@@ -178,8 +179,7 @@ def tables_index(schemas: dict[str, dict], rows: dict[str, int]) -> str:
         for fk in schema.get("foreignKeys", []):
             ref = fk["reference"]
             lines.append(
-                f"- `{name}.{fk['fields'] if isinstance(fk['fields'], str) else ', '.join(fk['fields'])}` → "
-                f"`{ref.get('resource') or name}.{ref['fields'] if isinstance(ref['fields'], str) else ', '.join(ref['fields'])}`"
+                f"- `{name}`: {_code_list(fk['fields'])} → `{ref.get('resource') or name}`: {_code_list(ref['fields'])}"
             )
     lines.append(
         "- `citations.record_id` → the id of a row of `events`, `visits`, `agreements` or `trade` (checked by "
@@ -221,9 +221,8 @@ def sources_page(sources: pd.DataFrame, citations: pd.DataFrame, trade: pd.DataF
     for kind, group in sources.groupby("kind", observed=True, sort=False):
         lines += [f"## {str(kind).replace('_', ' ').capitalize()}s", ""]
         for row in group.itertuples():
-            lines.append(
-                f"- **`{row.source_id}`** {_reference(row)} — supports **{int(supported.get(row.source_id, 0))}** records."
-            )
+            count = int(supported.get(row.source_id, 0))
+            lines.append(f"- **`{row.source_id}`** {_reference(row)} — supports **{count}** records.")
             if pd.notna(row.notes):
                 lines.append(f"  {row.notes}")
         lines.append("")
@@ -315,7 +314,8 @@ def _title(row, events: pd.DataFrame) -> str:
 
 def _coded(row, table: str) -> str:
     if table == "events":
-        return f"{_dates(row.date_start, row.date_end)} ({row.date_precision}), {row.place if pd.notna(row.place) else ''} {row.country if pd.notna(row.country) else ''}".strip()
+        where = " ".join(str(v) for v in (row.place, row.country) if pd.notna(v))
+        return f"{_dates(row.date_start, row.date_end)} ({row.date_precision}) {where}".strip()
     if table == "agreements":
         value = f", {row.value_amount:,.0f} {row.value_currency}" if pd.notna(row.value_amount) else ""
         return f"{_dates(row.signed_start, row.signed_end)} ({row.signed_precision}){value}"
@@ -359,7 +359,8 @@ def citing_page(cff_text: str, sources: pd.DataFrame) -> str:
             f"  title = {{{{{cff['title']}}}}},",
             f"  year = {{{year}}},",
             f"  version = {{{cff['version']}}},",
-            f"  note = {{Data set, version {cff['version']}, released {cff['date-released']}. Licence {cff.get('license', '')}}},",
+            f"  note = {{Data set, version {cff['version']}, released {cff['date-released']}, "
+            f"licence {cff.get('license', '')}}},",
             "}",
         ]
     )
