@@ -35,6 +35,7 @@ def build(out: str | Path = "docs/generated", path=None, parser: argparse.Argume
     pages = {f"tables/{name}.md": codebook(schemas[name], examples(frame)) for name, frame in tables.items()}
     pages["tables/index.md"] = tables_index(schemas, {n: len(f) for n, f in tables.items()})
     pages["snippets/coverage.txt"] = coverage(_load.info(root), tables)  # included by docs/index.md
+    pages["timeline.md"] = timeline_page(tables["events"], tables["visits"])
     pages["sources.md"] = sources_page(tables["sources"], tables["citations"], tables["trade"])
     pages["disputes.md"] = disputes_page(tables)
     pages["figures.md"] = figures_page(tables)
@@ -204,6 +205,31 @@ def coverage(info: dict, tables: dict[str, pd.DataFrame]) -> str:
         "|---|---|",
     ]
     lines += [f"| [{name}](generated/tables/{name}.md) | {rows} |" for name, rows in info["rows"].items()]
+    return "\n".join(lines) + "\n"
+
+
+# Timeline
+
+
+def timeline_page(events: pd.DataFrame, visits: pd.DataFrame) -> str:
+    """Every event in date order (undated ones last), with the visitors of each visit."""
+    who = visits.groupby("event_id")["visitor"].agg(lambda names: "; ".join(names))
+    ordered = events.sort_values(["date_start", "event_id"], na_position="last")
+    lines = [
+        "# Timeline",
+        "",
+        "Every event of the `events` table in date order; undated events come last.",
+        "",
+        "| id | when | event | type | status | visitors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in ordered.itertuples():
+        when = _dates(row.date_start, row.date_end) + f" ({row.date_precision})"
+        flag = " (disputed)" if row.disputed else ""
+        lines.append(
+            f"| `{row.event_id}` | {when} | {_escape(row.title)}{flag} | {row.event_type} | {row.status} "
+            f"| {_escape(who.get(row.event_id, ''))} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -60,7 +60,7 @@ def draw(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
 
 def _midyear(frame: pd.DataFrame, start: str = "date_start", end: str = "date_end") -> pd.Series:
     middle = frame[start] + (frame[end] - frame[start]) / 2
-    return middle.dt.year + (middle.dt.dayofyear - 1) / 365.25
+    return middle.dt.year + (middle.dt.day_of_year - 1) / 365.25
 
 
 def _timeline(tables):
@@ -137,8 +137,8 @@ def _trade(tables):
         top.plot(year[part.index], part["value"], label=label)
     reported = trade[trade["kind"].isin(["reported", "projected"])]
     for row in reported.itertuples():
-        x0 = row.period_start.year + (row.period_start.dayofyear - 1) / 365.25
-        x1 = row.period_end.year + row.period_end.dayofyear / 365.25
+        x0 = row.period_start.year + (row.period_start.day_of_year - 1) / 365.25
+        x1 = row.period_end.year + row.period_end.day_of_year / 365.25
         high = row.value_upper if pd.notna(row.value_upper) else row.value
         marker = "s" if row.kind == "reported" else "^"
         top.errorbar(
