@@ -15,6 +15,7 @@ __all__ = [
     "Report",
     "__version__",
     "audit",
+    "cite",
     "info",
     "load",
     "load_all",
@@ -46,6 +47,16 @@ def audit(corpus="../shared/corpus", path=None) -> Report:
     from pakrus._audit import audit as _audit
 
     return _audit(corpus, path)
+
+
+def cite(format: str = "apa", with_sources: bool = False, path=None) -> str:
+    """The citation of this release: format "apa", "bibtex", "ris", "csl-json" or "cff".
+
+    `with_sources` adds the datasets the release incorporates, as their producers ask to be cited.
+    """
+    from pakrus._cite import cite as _cite
+
+    return _cite(format, with_sources, path)
 
 
 def _version() -> str:

@@ -39,7 +39,7 @@ def build(out: str | Path = "docs/generated", path=None, parser: argparse.Argume
     pages["sources.md"] = sources_page(tables["sources"], tables["citations"], tables["trade"])
     pages["disputes.md"] = disputes_page(tables)
     pages["figures.md"] = figures_page(tables)
-    pages["citing.md"] = citing_page(_files.read_text(root, "CITATION.cff"), tables["sources"])
+    pages["citing.md"] = citing_page(tables["sources"], root)
     pages["reference.md"] = reference_page(parser)
     pages["checks.md"] = checks_page()
     written = []
@@ -371,39 +371,24 @@ def figures_page(tables: dict[str, pd.DataFrame]) -> str:
 # Citing
 
 
-def citing_page(cff_text: str, sources: pd.DataFrame) -> str:
-    import yaml
+def citing_page(sources: pd.DataFrame, path=None) -> str:
+    from pakrus._cite import cite
 
-    cff = yaml.safe_load(cff_text)
-    authors = " and ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff["authors"])
-    year = str(cff["date-released"])[:4]
-    key = f"pakrus_{cff['version'].replace('.', '_')}"
-    bibtex = "\n".join(
-        [
-            f"@misc{{{key},",
-            f"  author = {{{{{authors}}}}},",
-            f"  title = {{{{{cff['title']}}}}},",
-            f"  year = {{{year}}},",
-            f"  version = {{{cff['version']}}},",
-            f"  note = {{Data set, version {cff['version']}, released {cff['date-released']}, "
-            f"licence {cff.get('license', '')}}},",
-            "}",
-        ]
-    )
     datasets = sources[sources["kind"] == "dataset"]
     lines = [
         "# Citing pakrus",
         "",
-        "Cite the exact version you used. This page is generated from `CITATION.cff`.",
+        "Cite the exact version you used. This page is generated from `CITATION.cff` "
+        "(also printed by `pakrus cite --format apa|bibtex|ris|csl-json|cff`).",
         "",
         "## Reference",
         "",
-        f"{authors} ({year}). *{cff['title']}* (Version {cff['version']}) [Data set].",
+        cite("apa", path=path).strip(),
         "",
         "## BibTeX",
         "",
         "```bibtex",
-        bibtex,
+        cite("bibtex", path=path).strip(),
         "```",
         "",
         "## The datasets pakrus incorporates",
@@ -411,8 +396,7 @@ def citing_page(cff_text: str, sources: pd.DataFrame) -> str:
         "The trade table includes values from these datasets; their producers ask to be cited as follows.",
         "",
     ]
-    for row in datasets.itertuples():
-        lines += [f"- **{row.title}** (`{row.source_id}`): {row.requested_citation}"]
+    lines += [f"- **{row.title}** (`{row.source_id}`): {row.requested_citation}" for row in datasets.itertuples()]
     return "\n".join(lines) + "\n"
 
 

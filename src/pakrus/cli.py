@@ -66,6 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_validate)
     cmd = commands.add_parser("info", parents=[package, fmt], help="version, licence, row counts and how to cite")
     cmd.set_defaults(run=_info)
+    cmd = commands.add_parser("cite", parents=[package], help="print how to cite this release")
+    cmd.add_argument(
+        "--format",
+        choices=("apa", "bibtex", "ris", "csl-json", "cff"),
+        default="apa",
+        help="citation format (default: apa)",
+    )
+    cmd.add_argument(
+        "--with-sources",
+        action="store_true",
+        help="also cite the datasets this release incorporates, as their producers ask",
+    )
+    cmd.set_defaults(run=_cite)
     cmd = commands.add_parser(
         "audit",
         parents=[package, fmt],
@@ -124,6 +137,11 @@ def _report(report: Report, fmt: str, what: str) -> int:
         sys.stdout.write(report.to_text())
         sys.stderr.write(f"{what}: {'valid' if report.valid else f'{len(report.problems)} problem(s)'}\n")
     return report.exit_code
+
+
+def _cite(args) -> int:
+    sys.stdout.write(pakrus.cite(args.format, args.with_sources, args.package))
+    return 0
 
 
 def _audit(args) -> int:
