@@ -14,6 +14,7 @@ CHECKOUT = Path(__file__).resolve().parents[1]
 SHIPPED = _files.default_root()
 PACKAGE_PARTS = ("datapackage.json", "data", "schemas", "validation")
 TABLES = pakrus.tables()
+TABLES_WITH_ROWS = [t for t in TABLES if len(pakrus.load(t))]  # row-editing tests need a row to edit
 
 
 def copy_package(target: Path) -> Path:

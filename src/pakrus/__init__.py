@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from pakrus._load import info, load, load_all, package, rehash, schema, tables
+from pakrus._load import info, load, load_all, package, rehash, resolve, schema, tables
 from pakrus._problems import PakrusError, Problem, Report
 
 __all__ = [
@@ -16,11 +16,13 @@ __all__ = [
     "__version__",
     "audit",
     "cite",
+    "diff",
     "info",
     "load",
     "load_all",
     "package",
     "rehash",
+    "resolve",
     "schema",
     "tables",
     "validate",
@@ -57,6 +59,18 @@ def cite(format: str = "apa", with_sources: bool = False, path=None) -> str:
     from pakrus._cite import cite as _cite
 
     return _cite(format, with_sources, path)
+
+
+def diff(old, new) -> dict:
+    """Record-level changes from package `old` to package `new` (directories or datapackage.json files).
+
+    Per table: ids added, removed (and whether each is in the errata list), changed with the old
+    and new value of each field, fields added or removed, and tables renamed; plus the version
+    bump the versioning policy requires and whether the new version number follows it.
+    """
+    from pakrus._diff import diff as _diff
+
+    return _diff(old, new)
 
 
 def _version() -> str:

@@ -190,6 +190,22 @@ def _reference_any(check, tables):
     )
 
 
+def _absent(check, tables):
+    t = tables[check["table"]]
+    field = check["field"]
+    taken = _values(check["from"], tables)
+    mask = t.frame[field].notna() & t.frame[field].astype(str).isin(taken)
+    return t.report(
+        mask,
+        field,
+        check.get("code", "retired-id-in-use"),
+        lambda i: (
+            f"{field} {t.value(field, i)} is retired but still used in {', '.join(check['from'])}; "
+            "a retired id is never reused: give the record a new id"
+        ),
+    )
+
+
 def _referenced(check, tables):
     t = tables[check["table"]]
     field = check["field"]
@@ -279,6 +295,7 @@ KINDS = {
     "reference_any": (_reference_any, ("field",), ("targets",)),
     "referenced": (_referenced, ("field", "where"), ("by",)),  # by_where: fields of the "by" tables
     "parent": (_parent, ("via", "same"), ("parent",)),
+    "absent": (_absent, ("field",), ("from",)),
 }
 
 

@@ -61,6 +61,28 @@ def load_all(path: PathLike = None) -> dict[str, pd.DataFrame]:
     return {name: load(name, path) for name in tables(path)}
 
 
+def resolve(record_id: str, path: PathLike = None) -> dict:
+    """What an id means in this release: its current row, or its entry in the errata list.
+
+    An id cited in a paper always resolves: `status` is "current", "retired" or "unknown".
+    """
+    names = tables(path)
+    for name in names:
+        key = _schema.primary_key(schema(name, path))
+        if name == "retired" or len(key) != 1:
+            continue
+        frame = load(name, path)
+        row = frame[frame[key[0]] == record_id]
+        if len(row):
+            return {"id": record_id, "status": "current", "table": name, "record": row.iloc[0].to_dict()}
+    if "retired" in names:
+        retired = load("retired", path)
+        row = retired[retired["record_id"] == record_id]
+        if len(row):
+            return {"id": record_id, "status": "retired", "table": "retired", "record": row.iloc[0].to_dict()}
+    return {"id": record_id, "status": "unknown", "table": None, "record": None}
+
+
 def info(path: PathLike = None) -> dict:
     """Version, licences, row counts and a citation of the package."""
     descriptor = package(path)

@@ -53,6 +53,7 @@ CODES: dict[str, tuple[str, str]] = {
     "record-uncited": ("data", "A fact record has no citation."),
     "source-uncited": ("data", "A source is cited by nothing."),
     "dispute-unexplained": ("data", "A disputed record has no citation saying what the dissenting source claims."),
+    "retired-id-in-use": ("data", "An id listed as retired is used by a record again."),
     "parent-mismatch": ("data", "A detail row disagrees with its event, or its event is of the wrong type."),
     "detail-missing": ("data", "An event of type visit or agreement_signing has no row in its detail table."),
     # The corpus audit (pakrus audit): citations checked against the texts they point to

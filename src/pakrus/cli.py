@@ -79,6 +79,16 @@ def _parser() -> argparse.ArgumentParser:
         help="also cite the datasets this release incorporates, as their producers ask",
     )
     cmd.set_defaults(run=_cite)
+    cmd = commands.add_parser("diff", help="record-level changes between two releases of the package")
+    cmd.add_argument("old", metavar="OLD", help="the older package (directory or datapackage.json)")
+    cmd.add_argument("new", metavar="NEW", help="the newer package (directory or datapackage.json)")
+    cmd.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="output format (default: text)"
+    )
+    cmd.set_defaults(run=_diff)
+    cmd = commands.add_parser("resolve", parents=[package, fmt], help="what a record id means in this release")
+    cmd.add_argument("id", help="a record id, such as evt-0001")
+    cmd.set_defaults(run=_resolve)
     cmd = commands.add_parser(
         "audit",
         parents=[package, fmt],
@@ -142,6 +152,34 @@ def _report(report: Report, fmt: str, what: str) -> int:
 def _cite(args) -> int:
     sys.stdout.write(pakrus.cite(args.format, args.with_sources, args.package))
     return 0
+
+
+def _diff(args) -> int:
+    from pakrus import _diff as diffing
+
+    result = pakrus.diff(args.old, args.new)
+    sys.stdout.write(
+        diffing.to_json(result)
+        if args.format == "json"
+        else diffing.to_text(result, markdown=args.format == "markdown")
+    )
+    return 0
+
+
+def _resolve(args) -> int:
+    answer = pakrus.resolve(args.id, args.package)
+    if args.format == "json":
+        print(json.dumps(answer, indent=2, ensure_ascii=False, default=str))
+    elif answer["status"] == "current":
+        print(f"{args.id}: current, in {answer['table']}")
+        for key, value in answer["record"].items():
+            print(f"  {key}: {value}")
+    elif answer["status"] == "retired":
+        r = answer["record"]
+        print(f"{args.id}: retired in {r['retired_in']} ({r['reason']}); replaced by {r['replaced_by']}")
+    else:
+        print(f"{args.id}: unknown in this release")
+    return 0 if answer["status"] != "unknown" else 1
 
 
 def _audit(args) -> int:
