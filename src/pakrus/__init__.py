@@ -17,6 +17,7 @@ __all__ = [
     "audit",
     "cite",
     "diff",
+    "export",
     "info",
     "load",
     "load_all",
@@ -71,6 +72,19 @@ def diff(old, new) -> dict:
     from pakrus._diff import diff as _diff
 
     return _diff(old, new)
+
+
+def export(format: str, out, path=None) -> list:
+    """Write every table in `format` ("parquet", "dta", "xlsx" or "sqlite") into the folder `out`.
+
+    Parquet keeps each field's description in the file's metadata; Stata files carry variable
+    labels from the descriptions and value labels for enumerations; the Excel workbook has one
+    sheet per table and no cell Excel would run as a formula; SQLite declares primary and
+    foreign keys. Returns the files written.
+    """
+    from pakrus._export import export as _export
+
+    return _export(format, out, path)
 
 
 def _version() -> str:

@@ -86,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "markdown", "json"), default="text", help="output format (default: text)"
     )
     cmd.set_defaults(run=_diff)
+    cmd = commands.add_parser("export", parents=[package], help="write the tables as Parquet, Stata, Excel or SQLite")
+    cmd.add_argument("--format", choices=("parquet", "dta", "xlsx", "sqlite"), required=True, help="file format")
+    cmd.add_argument("--out", metavar="DIR", required=True, help="folder to write the files to")
+    cmd.set_defaults(run=_export)
     cmd = commands.add_parser("resolve", parents=[package, fmt], help="what a record id means in this release")
     cmd.add_argument("id", help="a record id, such as evt-0001")
     cmd.set_defaults(run=_resolve)
@@ -163,6 +167,18 @@ def _diff(args) -> int:
         if args.format == "json"
         else diffing.to_text(result, markdown=args.format == "markdown")
     )
+    return 0
+
+
+def _export(args) -> int:
+    try:
+        written = pakrus.export(args.format, args.out, args.package)
+    except ModuleNotFoundError as exc:
+        sys.stderr.write(
+            f"pakrus export: {exc.name} is missing; install the export tools: pip install 'pakrus[export]'\n"
+        )
+        return 2
+    print("\n".join(str(p) for p in written))
     return 0
 
 
