@@ -22,6 +22,7 @@ __all__ = [
     "load",
     "load_all",
     "package",
+    "panel",
     "rehash",
     "resolve",
     "schema",
@@ -74,17 +75,27 @@ def diff(old, new) -> dict:
     return _diff(old, new)
 
 
-def export(format: str, out, path=None) -> list:
+def export(format: str, out, path=None, panel: bool = False) -> list:
     """Write every table in `format` ("parquet", "dta", "xlsx" or "sqlite") into the folder `out`.
 
     Parquet keeps each field's description in the file's metadata; Stata files carry variable
     labels from the descriptions and value labels for enumerations; the Excel workbook has one
     sheet per table and no cell Excel would run as a formula; SQLite declares primary and
-    foreign keys. Returns the files written.
+    foreign keys. With `panel`, the dyad-year panel is written too. Returns the files written.
     """
     from pakrus._export import export as _export
 
-    return _export(format, out, path)
+    return _export(format, out, path, panel=panel)
+
+
+def panel(path=None):
+    """The dyad-year panel: one row per year from 1947, with counts of events by domain, visits by
+    direction and level, agreements by type, and the yearly trade and arms-transfer values (missing,
+    not zero, where no source covers a year). Its columns are described in schemas/panel.json.
+    """
+    from pakrus._panel import panel as _panel
+
+    return _panel(path)
 
 
 def _version() -> str:

@@ -33,6 +33,9 @@ def build(out: str | Path = "docs/generated", path=None, parser: argparse.Argume
     tables = _load.load_all(root)
     schemas = {name: _load.schema(name, root) for name in tables}
     pages = {f"tables/{name}.md": codebook(schemas[name], examples(frame)) for name, frame in tables.items()}
+    from pakrus._panel import panel, panel_schema
+
+    pages["tables/panel.md"] = codebook(panel_schema(root), examples(panel(root)))
     pages["tables/index.md"] = tables_index(schemas, {n: len(f) for n, f in tables.items()})
     pages["snippets/coverage.txt"] = coverage(_load.info(root), tables)  # included by docs/index.md
     pages["timeline.md"] = timeline_page(tables["events"], tables["visits"])
@@ -182,6 +185,10 @@ def tables_index(schemas: dict[str, dict], rows: dict[str, int]) -> str:
             lines.append(
                 f"- `{name}`: {_code_list(fk['fields'])} → `{ref.get('resource') or name}`: {_code_list(ref['fields'])}"
             )
+    lines.append(
+        "- The [dyad-year panel](panel.md) is derived from these tables by `pakrus.panel()`; it is not "
+        "a file of the package."
+    )
     lines.append(
         "- `citations.record_id` → the id of a row of `events`, `visits`, `agreements` or `trade` (checked by "
         "`pakrus validate`, since a foreign key can point to one table only)"

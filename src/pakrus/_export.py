@@ -31,14 +31,21 @@ def export(
     out: str | os.PathLike,
     path: str | os.PathLike | None = None,
     frames: dict[str, pd.DataFrame] | None = None,
+    panel: bool = False,
 ) -> list[Path]:
-    """Write every table of the package at `path` (or `frames`) in `format` into folder `out`."""
+    """Write every table of the package at `path` (or `frames`) in `format` into folder `out`;
+    with `panel`, the dyad-year panel too, as a table named `panel`."""
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; use one of: {', '.join(FORMATS)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    frames = frames if frames is not None else _load.load_all(path)
-    schemas = {name: _load.schema(name, path) if name in _load.tables(path) else None for name in frames}
+    frames = dict(frames) if frames is not None else _load.load_all(path)
+    schemas = {name: _load.schema(name, path) for name in frames}
+    if panel:
+        from pakrus._panel import panel as build_panel
+        from pakrus._panel import panel_schema
+
+        frames["panel"], schemas["panel"] = build_panel(path), panel_schema(path)
     return {"parquet": _parquet, "dta": _stata, "xlsx": _excel, "sqlite": _sqlite}[format](frames, schemas, out)
 
 

@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("export", parents=[package], help="write the tables as Parquet, Stata, Excel or SQLite")
     cmd.add_argument("--format", choices=("parquet", "dta", "xlsx", "sqlite"), required=True, help="file format")
     cmd.add_argument("--out", metavar="DIR", required=True, help="folder to write the files to")
+    cmd.add_argument("--panel", action="store_true", help="also write the dyad-year panel (table `panel`)")
     cmd.set_defaults(run=_export)
     cmd = commands.add_parser("resolve", parents=[package, fmt], help="what a record id means in this release")
     cmd.add_argument("id", help="a record id, such as evt-0001")
@@ -172,7 +173,7 @@ def _diff(args) -> int:
 
 def _export(args) -> int:
     try:
-        written = pakrus.export(args.format, args.out, args.package)
+        written = pakrus.export(args.format, args.out, args.package, panel=args.panel)
     except ModuleNotFoundError as exc:
         sys.stderr.write(
             f"pakrus export: {exc.name} is missing; install the export tools: pip install 'pakrus[export]'\n"
