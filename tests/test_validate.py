@@ -351,6 +351,92 @@ def unknown_source(pkg):
     return {("data/trade.csv", line, edit.column("trade", "source_id"), "foreign-key")}
 
 
+# Text hygiene, in every text field
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (" Moscow", "whitespace"),
+        ("Moscow\u00a0", "whitespace"),
+        ("Mosco\u0301w", "not-nfc"),
+        ("Mos\u200bcow", "invisible-char"),
+        ("Moscow\u202e", "invisible-char"),
+        ("Mos\u00adcow", "invisible-char"),
+        ("M\u043escow", "mixed-script"),
+        ("=HYPERLINK(1)", "formula-cell"),
+        ("@SUM(A1)", "formula-cell"),
+        ("+7 Moscow", "formula-cell"),
+        ("-Moscow", "formula-cell"),
+        ("\tMoscow", "formula-cell"),
+    ],
+)
+def test_text_hygiene_in_every_text_field(package, value, code):
+    row = edit.find(package, "visits", city="Moscow")
+    line = edit.set_cell(package, "visits", row, "notes", value)
+    pakrus.rehash(package)
+    before = snapshot(package)
+    report = pakrus.validate(package)
+    found = located(report)
+    assert ("data/visits.csv", line, edit.column("visits", "notes"), code) in found, report.to_text()
+    assert {c for *_, c in found} <= {code, "whitespace"}  # a leading tab is also white space
+    assert snapshot(package) == before
+
+
+def test_urdu_zero_width_non_joiner_is_legitimate(package):
+    edit.set_cell(package, "visits", 0, "notes", "\u0646\u06cc\u200c\u0627\u0645")  # ZWNJ inside an Urdu word
+    pakrus.rehash(package)
+    assert pakrus.validate(package).valid
+
+
+@case("whitespace")
+def trailing_space(pkg):
+    line = edit.set_cell(pkg, "events", 0, "place", "Islamabad ")
+    return {
+        ("data/events.csv", line, edit.column("events", "place"), "whitespace"),
+        (
+            "data/visits.csv",
+            edit.line_of(pkg, "visits", edit.find(pkg, "visits", event_id="evt-0001")),
+            edit.column("visits", "city"),
+            "parent-mismatch",
+        ),
+    }
+
+
+@case("not-nfc")
+def decomposed_accent(pkg):
+    line = edit.set_cell(pkg, "sources", 0, "notes", "Re\u0301sume\u0301 of the op-ed.")
+    return {("data/sources.csv", line, edit.column("sources", "notes"), "not-nfc")}
+
+
+@case("invisible-char")
+def zero_width_space(pkg):
+    line = edit.set_cell(pkg, "events", 0, "title", "Shoigu\u200b visits Islamabad")
+    return {("data/events.csv", line, edit.column("events", "title"), "invisible-char")}
+
+
+@case("mixed-script")
+def cyrillic_look_alike(pkg):
+    row = edit.find(pkg, "visits", visitor="Sergey Lavrov")
+    line = edit.set_cell(pkg, "visits", row, "visitor", "Sergey L\u0430vrov")
+    return {("data/visits.csv", line, edit.column("visits", "visitor"), "mixed-script")}
+
+
+@case("formula-cell")
+def spreadsheet_formula(pkg):
+    line = edit.set_cell(pkg, "citations", 0, "claim", "=1+1")
+    return {("data/citations.csv", line, edit.column("citations", "claim"), "formula-cell")}
+
+
+@case("unique")
+def ids_differing_only_in_case_or_normal_form(pkg):
+    schema_edit(pkg, "sources", "title", unique=True)
+    header, rows, _ = edit.read(pkg, "sources")
+    title = rows[0][header.index("title")]
+    line = edit.set_cell(pkg, "sources", 1, "title", title.upper())
+    return {("data/sources.csv", line, edit.column("sources", "title"), "unique")}
+
+
 # Cross-field and cross-table checks (validation/checks.json)
 
 

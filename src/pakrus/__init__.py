@@ -18,6 +18,7 @@ __all__ = [
     "cite",
     "diff",
     "export",
+    "fmt",
     "info",
     "load",
     "load_all",
@@ -96,6 +97,15 @@ def panel(path=None):
     from pakrus._panel import panel as _panel
 
     return _panel(path)
+
+
+def fmt(path=".", check: bool = False) -> list:
+    """Rewrite the package's CSV files in canonical form (UTF-8, \\n, columns in schema order, rows in
+    key order, minimal quoting) and refresh the hashes; with `check`, only list what would change.
+    Cell text is never changed. Returns the files changed (or that would change)."""
+    from pakrus._fmt import fmt as _fmt
+
+    return _fmt(path, check)
 
 
 def _version() -> str:

@@ -20,7 +20,7 @@ def build(schema: dict) -> pa.DataFrameSchema:
     pk = _schema.primary_key(schema)
     checks = []
     if len(pk) > 1 or (pk and not _constraints(_field(schema, pk[0])).get("unique")):
-        checks.append(pa.Check(lambda df, pk=pk: ~df[pk].duplicated(keep="first"), name="primary-key"))
+        checks.append(pa.Check(lambda df, pk=pk: ~_folded_frame(df[pk]).duplicated(keep="first"), name="primary-key"))
     return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, name=schema.get("title"))
 
 
@@ -51,7 +51,9 @@ def _column(field: dict, schema: dict) -> pa.Column:
     c = _constraints(field)
     checks = []
     if c.get("unique"):
-        checks.append(pa.Check(lambda s: ~s.duplicated(keep="first"), name="unique"))
+        checks.append(pa.Check(lambda s: ~_folded(s).duplicated(keep="first"), name="unique"))
+    if field.get("type", "string") == "string" and "enum" not in c:  # an enum check already refuses the rest
+        checks += _hygiene()
     if "enum" in c:
         checks.append(pa.Check(lambda s, v=c["enum"]: s.isin(v), name="enum"))
     if "pattern" in c:
@@ -72,6 +74,34 @@ def _column(field: dict, schema: dict) -> pa.Column:
     )
 
 
+# Text hygiene: what spreadsheets, copy-paste and look-alike letters do to text cells
+
+# Zero-width and bidirectional controls, other C0/C1 controls; U+200C (zero-width non-joiner) is
+# legitimate in Urdu and Persian and stays allowed.
+_INVISIBLE = "[\u200b\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_MIXED = r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+"  # a word of Latin and Cyrillic letters
+_FORMULA = "^[=@+\\-\t\r]"
+
+
+def _hygiene() -> list[pa.Check]:
+    return [
+        pa.Check(lambda s: s == s.str.strip(), name="whitespace"),
+        pa.Check(lambda s: s == s.str.normalize("NFC"), name="not-nfc"),
+        pa.Check(lambda s: ~s.str.contains(_INVISIBLE, regex=True), name="invisible-char"),
+        pa.Check(lambda s: ~s.str.contains(_MIXED, regex=True), name="mixed-script"),
+        pa.Check(lambda s: ~s.str.contains(_FORMULA, regex=True), name="formula-cell"),
+    ]
+
+
+def _folded(s: pd.Series) -> pd.Series:
+    """Values as compared for uniqueness: NFC-normalised and case-folded (ids differing only so collide)."""
+    return s.str.normalize("NFC").str.casefold() if s.dtype == "string" else s
+
+
+def _folded_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.apply(_folded)
+
+
 def _bound(value, series: pd.Series):
     return pd.Timestamp(value) if series.dtype.kind == "M" else value
 
@@ -84,6 +114,15 @@ def _constraints(field: dict) -> dict:
     return field.get("constraints", {})
 
 
+HYGIENE = {
+    "whitespace": "leading or trailing white space; remove it",
+    "not-nfc": "not in Unicode normal form C (decomposed accents); save it as NFC",
+    "invisible-char": "contains an invisible or control character (zero-width, bidirectional or C0/C1); remove it",
+    "mixed-script": "mixes Latin and Cyrillic letters in one word (a look-alike letter?); retype the word",
+    "formula-cell": "starts with =, @, +, -, a tab or a carriage return, which spreadsheets execute; rephrase it",
+}
+
+
 def _message(code: str, column: str, frame: pd.DataFrame, row: int, schema: dict, lines: np.ndarray) -> str:
     value = frame[column].iloc[row]
     c = _constraints(_field(schema, column))
@@ -91,11 +130,17 @@ def _message(code: str, column: str, frame: pd.DataFrame, row: int, schema: dict
         return f"{column} is required but empty"
     if code in ("unique", "primary-key"):
         keys = _schema.primary_key(schema) if code == "primary-key" else [column]
-        key = tuple(frame[k].iloc[row] for k in keys)
-        same = (frame[keys] == pd.Series(key, index=keys)).all(axis=1).to_numpy()
-        first = int(lines[np.flatnonzero(same)[0]])
-        shown = ", ".join(map(str, key))
-        return f"{'/'.join(keys)} {shown!r} is not unique: it already appears at line {first}"
+        folded = _folded_frame(frame[keys])
+        same = (folded == folded.iloc[row]).all(axis=1).to_numpy()
+        first = int(np.flatnonzero(same)[0])
+        shown = ", ".join(str(frame[k].iloc[row]) for k in keys)
+        exact = all(frame[k].iloc[first] == frame[k].iloc[row] for k in keys)
+        how = (
+            "" if exact else f" once case and Unicode normalisation are ignored (there: {frame[keys[0]].iloc[first]!r})"
+        )
+        return f"{'/'.join(keys)} {shown!r} is not unique: it already appears at line {int(lines[first])}{how}"
+    if code in HYGIENE:
+        return f"{column} {_show(value)}: {HYGIENE[code]}"
     rule = {
         "enum": f"be one of: {', '.join(map(str, c.get('enum', [])))}",
         "pattern": f"match the pattern {c.get('pattern')}",

@@ -44,6 +44,12 @@ CODES: dict[str, tuple[str, str]] = {
     "min-length": ("data", "A value is shorter than the field's minimum length."),
     "max-length": ("data", "A value is longer than the field's maximum length."),
     "foreign-key": ("data", "A value refers to a row that does not exist in the referenced table."),
+    # Text hygiene, in every text field
+    "whitespace": ("data", "A text cell has leading or trailing white space."),
+    "not-nfc": ("data", "A text cell is not in Unicode normal form C."),
+    "invisible-char": ("data", "A text cell holds a zero-width, bidirectional or control character (not U+200C)."),
+    "mixed-script": ("data", "A word mixes Latin and Cyrillic look-alike letters."),
+    "formula-cell": ("data", "A text cell starts with =, @, +, -, tab or CR, which spreadsheets execute."),
     # Cross-field and cross-table checks (validation/checks.json)
     "date-order": ("data", "An end comes before its start."),
     "value-order": ("data", "An upper value is below its lower value."),

@@ -117,6 +117,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.set_defaults(run=_docs)
     cmd = commands.add_parser(
+        "fmt", help="rewrite the CSV files in canonical form and refresh the hashes (--check: only report)"
+    )
+    cmd.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        metavar="PATH",
+        help="a data package directory or its datapackage.json (default: the current directory)",
+    )
+    cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is not canonical")
+    cmd.set_defaults(run=_fmt)
+    cmd = commands.add_parser(
         "rehash", help="write each file's byte count and sha256 into datapackage.json (after an intended edit)"
     )
     cmd.add_argument(
@@ -229,6 +241,16 @@ def _info(args) -> int:
         print(f"  {name:<{width}}  {rows:>6} rows")
     print(f"cite as: {info['citation']}")
     return 0
+
+
+def _fmt(args) -> int:
+    changed = pakrus.fmt(args.path, check=args.check)
+    verb = "would reformat" if args.check else "reformatted"
+    for rel in changed:
+        print(f"{verb} {rel}")
+    if not changed:
+        print("every file is in canonical form")
+    return 1 if args.check and changed else 0
 
 
 def _rehash(args) -> int:
