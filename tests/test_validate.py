@@ -172,6 +172,14 @@ def test_missing_package_is_a_usage_error(tmp_path):
     assert report.exit_code == 2
 
 
+@case("bytes-mismatch", rehash=False)
+def file_far_larger_than_declared(pkg):
+    path = edit.path(pkg, "citations")
+    with path.open("ab") as fh:
+        fh.truncate(10 * path.stat().st_size + 64 * 2**20 + 1)  # sparse: no disk is spent
+    return {("datapackage.json", *resource_key(pkg, "citations", "bytes"), "bytes-mismatch")}
+
+
 # Bytes and CSV structure
 
 

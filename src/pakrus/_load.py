@@ -129,7 +129,18 @@ def _schema_of(root, resource: dict) -> dict:
 
 def _checked_bytes(root, resource: dict) -> bytes:
     """The file's bytes, after checking its size and sha256 against the descriptor."""
-    data = _files.resource_path(root, resource).read_bytes()
+    file = _files.resource_path(root, resource)
+    if file.stat().st_size != resource.get("bytes"):  # refuse before reading a file of the wrong size
+        raise PakrusError(
+            Problem(
+                DESCRIPTOR,
+                *_locate(root, resource, "bytes"),
+                "bytes-mismatch",
+                f"{resource['path']} has {file.stat().st_size} bytes but datapackage.json says "
+                f"{resource.get('bytes')}; run `pakrus validate` to see what changed",
+            )
+        )
+    data = file.read_bytes()
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     if resource.get("bytes") != len(data) or resource.get("hash") != digest:
         where = _locate(root, resource, "hash")

@@ -107,9 +107,25 @@ def _read_file(root, resource, pointer, at, problems) -> bytes | None:
             )
         )
         return None
+    size, declared = (root / rel).stat().st_size, resource.get("bytes")
+    if isinstance(declared, int) and size > _limit(declared):  # never read a file far beyond its declared size
+        problems.append(
+            at.problem(
+                f"{pointer}/bytes",
+                "bytes-mismatch",
+                f"{rel} has {size} bytes, far more than the {declared} datapackage.json declares; "
+                "not read. Check that it is the right file, then run `pakrus rehash`",
+            )
+        )
+        return None
     data = (root / rel).read_bytes()
     problems += _integrity(resource, data, pointer, at)
     return data
+
+
+def _limit(declared: int) -> int:
+    """The largest size read for a file declared at `declared` bytes: ten times that, and 64 MiB more."""
+    return 10 * declared + 64 * 2**20
 
 
 def _integrity(resource: dict, data: bytes, pointer: str, at: _Locator) -> list[Problem]:
