@@ -200,3 +200,12 @@ def test_screenshots_for_people_to_look_at(page, server):
     page.goto(f"{server}/generated/tables/events.html", wait_until="networkidle")
     page.screenshot(path=str(shots / "table-events.png"), full_page=False)
     assert (shots / "home.png").stat().st_size > 0 and (shots / "table-events.png").stat().st_size > 0
+
+
+def test_the_checks_page_shows_a_real_example_for_every_class(site):
+    html = _text(site, "generated/checks.html")
+    assert "problem was produced" not in html
+    assert html.count("language-text") >= 8 or html.count("<pre") >= 8
+    from pakrus._problems import CODES
+
+    assert all(f"<code>{code}</code>" in html for code in CODES)

@@ -204,6 +204,24 @@ def a_bad_byte_deep_in_the_file(pkg):
     return {("data/events.csv", line, edit.column("events", "title"), "encoding")}
 
 
+def test_every_bad_byte_is_reported_and_the_other_rows_are_still_checked(package):
+    path = edit.path(package, "events")
+    edit.set_cell(package, "events", 0, "title", "BAD1")
+    edit.set_cell(package, "events", 3, "title", "BAD2")
+    line = edit.set_cell(package, "events", 5, "status", "Occurred")
+    path.write_bytes(path.read_bytes().replace(b"BAD1", b"Caf\xe9").replace(b"BAD2", b"na\xefve"))
+    pakrus.rehash(package)
+    found = located(pakrus.validate(package))
+    col = edit.column("events", "title")
+    assert {(f, ln, c, code) for f, ln, c, code in found if code == "encoding"} == {
+        ("data/events.csv", 2, col, "encoding"),
+        ("data/events.csv", 5, col, "encoding"),
+    }
+    assert ("data/events.csv", line, edit.column("events", "status"), "enum") in found
+    with pytest.raises(pakrus.PakrusError):
+        pakrus.load("events", package)
+
+
 @case("nul-byte")
 def nul_byte(pkg):
     line = edit.set_cell(pkg, "events", 1, "notes", "before\x00after")

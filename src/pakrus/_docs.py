@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from pakrus import _files, _load
+from pakrus._files import DESCRIPTOR
 from pakrus._problems import CODES
 
 FACT_TABLES = {"events": "event_id", "visits": "visit_id", "agreements": "agreement_id", "trade": "trade_id"}
@@ -44,7 +45,7 @@ def build(out: str | Path = "docs/generated", path=None, parser: argparse.Argume
     pages["figures.md"] = figures_page(tables)
     pages["citing.md"] = citing_page(tables["sources"], root)
     pages["reference.md"] = reference_page(parser)
-    pages["checks.md"] = checks_page()
+    pages["checks.md"] = checks_page(root)
     written = []
     for rel, text in pages.items():
         written.append(_write(out / rel, text))
@@ -437,15 +438,79 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
     return {}
 
 
-def checks_page() -> str:
+def checks_page(root) -> str:
     lines = [
         "# What the validator checks",
         "",
-        "Every problem `pakrus validate` (or `pakrus audit`) reports has one of these codes. Metadata "
-        "problems make the command exit with 2, data problems with 1.",
+        "`pakrus validate` reads the descriptor, the Table Schemas, `validation/checks.json` and every "
+        "file, and reports every problem in one run as `FILE:LINE:COLUMN: CODE: MESSAGE`, with the "
+        "physical line of the file. Metadata, safety and usage problems make it exit with 2, data "
+        "problems with 1; it never writes a file, and Pandera's switches "
+        "(`PANDERA_VALIDATION_ENABLED=False`, `PANDERA_VALIDATION_DEPTH=SCHEMA_ONLY`) do not turn it off.",
         "",
-        "| code | class | meaning |",
-        "|---|---|---|",
+        "## One example per class",
+        "",
+        "Each message below was produced by this build, from a copy of the package broken on purpose.",
+        "",
     ]
+    for title, code, line in _examples(root):
+        lines += [f"**{title}** (`{code}`)", "", "```text", line, "```", ""]
+    lines += ["## Every code", "", "| code | class | meaning |", "|---|---|---|"]
     lines += [f"| `{code}` | {kind} | {_escape(meaning)} |" for code, (kind, meaning) in CODES.items()]
     return "\n".join(lines) + "\n"
+
+
+def _examples(root) -> list[tuple[str, str, str]]:
+    """(class, code, message line) for each class of bad input, made by breaking copies of the package."""
+    import csv
+    import io
+    import shutil
+    import tempfile
+
+    from pakrus._validate import validate
+
+    def cells(pkg, table, row, **values):
+        path = pkg / "data" / f"{table}.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        for name, value in values.items():
+            rows[row + 1][rows[0].index(name)] = value
+        out = io.StringIO(newline="")
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+
+    def extra_cell(pkg):
+        path = pkg / "data" / "citations.csv"
+        head, first, rest = path.read_bytes().split(b"\n", 2)
+        path.write_bytes(b"\n".join([head, first + b",stray", rest]))
+
+    def bom(pkg):
+        path = pkg / "data" / "events.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+
+    def unsafe(pkg):
+        text = (pkg / DESCRIPTOR).read_text(encoding="utf-8")
+        (pkg / DESCRIPTOR).write_text(text.replace('"data/citations.csv"', '"../citations.csv"'), encoding="utf-8")
+
+    cases = [
+        ("Bytes and encoding", "bom", bom),
+        ("CSV structure", "extra-cells", extra_cell),
+        ("Types", "type-error", lambda p: cells(p, "events", 0, date_end="21/11/2014")),
+        ("Constraints", "enum", lambda p: cells(p, "visits", 0, level="minister ")),
+        ("References", "foreign-key", lambda p: cells(p, "trade", 0, source_id="src-0090")),
+        ("Text hygiene", "formula-cell", lambda p: cells(p, "events", 0, notes="=1+1")),
+        ("Cross-field checks", "date-order", lambda p: cells(p, "events", 3, date_start="2021-04-09")),
+        ("Metadata and safety", "path-unsafe", unsafe),
+    ]
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for title, code, breaker in cases:
+            pkg = Path(tmp) / code
+            pkg.mkdir()
+            for part in ("datapackage.json", "data", "schemas", "validation"):
+                (shutil.copytree if (root / part).is_dir() else shutil.copy2)(root / part, pkg / part)
+            breaker(pkg)
+            if code != "path-unsafe":
+                _load.rehash(pkg)
+            found = [p for p in validate(pkg).problems if p.code == code]
+            out.append((title, code, str(found[0]) if found else f"(no {code} problem was produced)"))
+    return out

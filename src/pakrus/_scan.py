@@ -48,7 +48,8 @@ def read(data: bytes, rel: str, expected: list[str]) -> Raw:
             Problem(rel, 1, 1, "bom", "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
         )
         data = data[len(BOM) :]
-    if not _bytes_ok(data, rel, problems):
+    data, readable = _bytes_ok(data, rel, problems)
+    if not readable:
         return empty
     scan = _Scan(data)
     problems += scan.problems(rel)
@@ -65,28 +66,32 @@ def read(data: bytes, rel: str, expected: list[str]) -> Raw:
 # Bytes
 
 
-def _bytes_ok(data: bytes, rel: str, problems: list[Problem]) -> bool:
-    """Check encoding, NUL and line ends; False when the rows cannot be read safely."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _Scan(data[: exc.start] + b"x").locate(exc.start)
-        problems.append(
-            Problem(
-                rel,
-                line,
-                col,
-                "encoding",
-                f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; "
-                "save the file as UTF-8 (rows not checked)",
+def _bytes_ok(data: bytes, rel: str, problems: list[Problem]) -> tuple[bytes, bool]:
+    """Check encoding, NUL and line ends. Every bad byte is reported, then masked with `?` (same
+    length, so no position moves) for the row checks; False when rows cannot be read at all."""
+    scan = None
+    for offsets, code, message in (
+        (_bad_utf8(data), "encoding", "byte 0x{b:02x} at offset {o} is not valid UTF-8; save the file as UTF-8"),
+        (_all(data, b"\0"), "nul-byte", "NUL byte at offset {o}; remove it"),
+    ):
+        if not offsets:
+            continue
+        scan = scan or _Scan(data)
+        for o in offsets[:_MAX_REPORTED]:
+            problems.append(Problem(rel, *scan.locate(o), code, message.format(b=data[o], o=o)))
+        if len(offsets) > _MAX_REPORTED:
+            problems.append(
+                Problem(
+                    rel,
+                    *scan.locate(offsets[_MAX_REPORTED]),
+                    code,
+                    f"{len(offsets) - _MAX_REPORTED} more such bytes not listed",
+                )
             )
-        )
-        return False
-    nul = data.find(b"\0")
-    if nul >= 0:
-        line, col = _Scan(data).locate(nul)
-        problems.append(Problem(rel, line, col, "nul-byte", f"NUL byte at offset {nul}; remove it (rows not checked)"))
-        return False
+        masked = bytearray(data)
+        for o in offsets:
+            masked[o] = ord("?")
+        data = bytes(masked)
     cr = data.find(b"\r")
     if cr >= 0:
         line, col = _Scan(data).locate(cr)
@@ -100,8 +105,28 @@ def _bytes_ok(data: bytes, rel: str, problems: list[Problem]) -> bool:
                 "carriage return (\\r) found: lines must end with \\n alone" + ("; rows not checked" if lone else ""),
             )
         )
-        return not lone
-    return True
+        return data, not lone
+    return data, True
+
+
+_MAX_REPORTED = 50
+
+
+def _bad_utf8(data: bytes) -> list[int]:
+    """Offsets of every byte that is not part of valid UTF-8."""
+    bad, pos = [], 0
+    while len(bad) <= _MAX_REPORTED * 4:
+        try:
+            data[pos:].decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            bad += range(pos + exc.start, pos + exc.end)
+            pos += exc.end
+    return bad
+
+
+def _all(data: bytes, needle: bytes) -> list[int]:
+    return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == needle[0]).tolist()
 
 
 # Scanning
