@@ -234,6 +234,42 @@ def renamed_header(pkg):
     return {("data/visits.csv", 1, edit.column("visits", "visitor"), "header-mismatch")}
 
 
+@pytest.mark.parametrize(
+    "change",
+    ["duplicate", "renamed", "reordered", "missing", "padded", "semicolons", "trailing comma"],
+)
+def test_every_kind_of_wrong_header_is_reported_on_line_1(package, change):
+    header, _rows, _ = edit.read(package, "visits")
+    new = {
+        "duplicate": [header[0], header[0], *header[2:]],
+        "renamed": [header[0], "person", *header[2:]],
+        "reordered": [header[1], header[0], *header[2:]],
+        "missing": header[:-1],
+        "padded": [header[0], f" {header[1]}", *header[2:]],
+        "semicolons": [";".join(header)],
+        "trailing comma": [*header, ""],
+    }[change]
+    path = edit.path(package, "visits")
+    body = path.read_bytes().split(b"\n", 1)[1]
+    path.write_bytes(edit.row_text(new) + b"\n" + body)
+    pakrus.rehash(package)
+    report = pakrus.validate(package)
+    assert {(p.file, p.line, p.code) for p in report.problems} == {("data/visits.csv", 1, "header-mismatch")}
+    assert report.exit_code == 1
+
+
+@case("foreign-key", "record-unknown")
+def deleted_record_still_referenced(pkg):
+    visit = edit.find(pkg, "visits", event_id="evt-0004")
+    line = edit.line_of(pkg, "visits", visit)
+    edit.delete_rows(pkg, "events", event_id="evt-0004")
+    _, rows, lines = edit.read(pkg, "citations")
+    cited = {
+        ("data/citations.csv", ln, 1, "record-unknown") for r, ln in zip(rows, lines, strict=True) if r[0] == "evt-0004"
+    }
+    return {("data/visits.csv", line, edit.column("visits", "event_id"), "foreign-key"), *cited}
+
+
 @case("blank-line")
 def blank_line(pkg):
     path = edit.path(pkg, "events")
