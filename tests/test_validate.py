@@ -270,6 +270,23 @@ def deleted_record_still_referenced(pkg):
     return {("data/visits.csv", line, edit.column("visits", "event_id"), "foreign-key"), *cited}
 
 
+def test_a_zero_byte_file_is_reported_and_left_out(package):
+    edit.path(package, "retired").write_bytes(b"")
+    pakrus.rehash(package)
+    report = pakrus.validate(package)
+    assert located(report) == {("data/retired.csv", 1, 1, "header-mismatch")}
+    assert "empty" in report.problems[0].message
+
+
+@pytest.mark.parametrize("value", ["2014-11", "2014", "2014-11-21T00:00", "20141121", "2014/11/21"])
+def test_partial_or_other_date_forms_are_type_errors(package, value):
+    line = edit.set_cell(package, "events", 0, "date_end", value)
+    pakrus.rehash(package)
+    assert located(pakrus.validate(package)) == {
+        ("data/events.csv", line, edit.column("events", "date_end"), "type-error")
+    }
+
+
 @case("blank-line")
 def blank_line(pkg):
     path = edit.path(pkg, "events")
