@@ -126,6 +126,8 @@ def _bad_utf8(data: bytes) -> list[int]:
 
 
 def _all(data: bytes, needle: bytes) -> list[int]:
+    if data.find(needle) < 0:  # the common case, without a byte mask the size of the file
+        return []
     return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == needle[0]).tolist()
 
 
