@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="a data package directory or its datapackage.json (default: the one shipped with pakrus)",
     )
+    local = argparse.ArgumentParser(add_help=False)  # commands that write: the package in the working tree
+    local.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        metavar="PATH",
+        help="a data package directory or its datapackage.json (default: the current directory)",
+    )
     fmt = argparse.ArgumentParser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
@@ -117,26 +125,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.set_defaults(run=_docs)
     cmd = commands.add_parser(
-        "fmt", help="rewrite the CSV files in canonical form and refresh the hashes (--check: only report)"
-    )
-    cmd.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        metavar="PATH",
-        help="a data package directory or its datapackage.json (default: the current directory)",
+        "fmt",
+        parents=[local],
+        help="rewrite the CSV files in canonical form and refresh the hashes (--check: only report)",
     )
     cmd.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is not canonical")
     cmd.set_defaults(run=_fmt)
     cmd = commands.add_parser(
-        "rehash", help="write each file's byte count and sha256 into datapackage.json (after an intended edit)"
-    )
-    cmd.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        metavar="PATH",
-        help="a data package directory or its datapackage.json (default: the current directory)",
+        "rehash",
+        parents=[local],
+        help="write each file's byte count and sha256 into datapackage.json (after an intended edit)",
     )
     cmd.set_defaults(run=_rehash)
     return parser
