@@ -36,10 +36,7 @@ class Table:
         return [Problem(self.rel, int(self.lines[i]), self.column(field), code, message(i)) for i in rows]
 
     def value(self, field: str, i: int) -> str:
-        v = self.frame[field].iloc[i]
-        if pd.isna(v):
-            return "(empty)"
-        return repr(str(v.date()) if isinstance(v, pd.Timestamp) else str(v))
+        return _schema.show(self.frame[field].iloc[i])
 
 
 # Foreign keys (declared in the Table Schemas)
@@ -248,7 +245,7 @@ def _parent(check, tables):
             child_field,
             code,
             lambda i, c=child_field, pf=parent_field, th=theirs: (
-                f"{c} {t.value(c, i)} differs from {pf} {_show(th.iloc[i])} of {via} "
+                f"{c} {t.value(c, i)} differs from {pf} {_schema.show(th.iloc[i])} of {via} "
                 f"{t.value(via, i)} in {tables[pname].rel}; make them agree"
             ),
         )
@@ -259,7 +256,7 @@ def _parent(check, tables):
             via,
             code,
             lambda i, pf=parent_field, th=theirs, v=values: (
-                f"{via} {t.value(via, i)} has {pf} {_show(th.iloc[i])} in {tables[pname].rel}, "
+                f"{via} {t.value(via, i)} has {pf} {_schema.show(th.iloc[i])} in {tables[pname].rel}, "
                 f"but {t.rel} rows need {pf} {' or '.join(v)}"
             ),
         )
@@ -288,12 +285,6 @@ def _where(frame: pd.DataFrame, conditions: dict) -> pd.Series:
     for name, values in conditions.items():
         mask &= frame[name].notna() if values == "present" else frame[name].isin(values).fillna(False)
     return mask
-
-
-def _show(value) -> str:
-    if pd.isna(value):
-        return "(empty)"
-    return repr(str(value.date()) if isinstance(value, pd.Timestamp) else str(value))
 
 
 def _as_list(value) -> list[str]:

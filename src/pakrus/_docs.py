@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pakrus import _files, _load
+from pakrus import _files, _load, _schema
 from pakrus._files import DESCRIPTOR
 from pakrus._problems import CODES
 
@@ -36,9 +36,10 @@ def build(out: str | Path = "docs/generated", path=None, parser: argparse.Argume
     pages = {f"tables/{name}.md": codebook(schemas[name], examples(frame)) for name, frame in tables.items()}
     from pakrus._panel import panel, panel_schema
 
-    pages["tables/panel.md"] = codebook(panel_schema(root), examples(panel(root)))
+    pages["tables/panel.md"] = codebook(panel_schema(root), examples(panel(root, tables)))
     pages["tables/index.md"] = tables_index(schemas, {n: len(f) for n, f in tables.items()})
-    pages["snippets/coverage.txt"] = coverage(_load.info(root), tables)  # included by docs/index.md
+    version = _files.read_json(root, DESCRIPTOR).value["version"]
+    pages["snippets/coverage.txt"] = coverage(version, tables)  # included by docs/index.md
     pages["timeline.md"] = timeline_page(tables["events"], tables["visits"])
     pages["sources.md"] = sources_page(tables["sources"], tables["citations"], tables["trade"])
     pages["disputes.md"] = disputes_page(tables)
@@ -83,7 +84,7 @@ def codebook(schema: dict, sample: dict[str, list[str]] | None = None) -> str:
     lines += ["## Fields", "", "| # | field | type | required | unique | constraints |", "|---|---|---|---|---|---|"]
     for i, field in enumerate(schema["fields"], start=1):
         c = field.get("constraints", {})
-        pk = field["name"] in _pk(schema)
+        pk = field["name"] in _schema.primary_key(schema)
         lines.append(
             f"| {i} | [`{field['name']}`](#{_anchor(field['name'])}) | {field.get('type', 'string')} "
             f"| {'yes' if c.get('required') or pk else 'no'} | {'yes' if c.get('unique') else 'no'} "
@@ -97,7 +98,7 @@ def codebook(schema: dict, sample: dict[str, list[str]] | None = None) -> str:
 
 def _field_section(field: dict, schema: dict, sample: list[str]) -> list[str]:
     c = field.get("constraints", {})
-    required = c.get("required") or field["name"] in _pk(schema)
+    required = _schema.required(field, schema)
     lines = [f"### `{field['name']}` {{#{_anchor(field['name'])}}}", "", field.get("description", ""), ""]
     lines.append(f"- **Type:** {field.get('type', 'string')}" + _format(field))
     missing = "not allowed (required)" if required else "an empty cell means not stated or not applicable"
@@ -118,7 +119,7 @@ def _field_section(field: dict, schema: dict, sample: list[str]) -> list[str]:
 
 
 def _keys(schema: dict) -> list[str]:
-    lines = ["## Keys", "", f"- **Primary key:** {', '.join(f'`{k}`' for k in _pk(schema))}"]
+    lines = ["## Keys", "", f"- **Primary key:** {', '.join(f'`{k}`' for k in _schema.primary_key(schema))}"]
     for fk in schema.get("foreignKeys", []):
         ref = fk["reference"]
         target = ref.get("resource") or "this table"
@@ -128,11 +129,6 @@ def _keys(schema: dict) -> list[str]:
 
 def _code_list(names) -> str:
     return ", ".join(f"`{n}`" for n in ([names] if isinstance(names, str) else names))
-
-
-def _pk(schema: dict) -> list[str]:
-    pk = schema.get("primaryKey", [])
-    return [pk] if isinstance(pk, str) else list(pk)
 
 
 def _constraints(c: dict) -> str:
@@ -200,19 +196,19 @@ def tables_index(schemas: dict[str, dict], rows: dict[str, int]) -> str:
 # Home page coverage
 
 
-def coverage(info: dict, tables: dict[str, pd.DataFrame]) -> str:
+def coverage(version: str, tables: dict[str, pd.DataFrame]) -> str:
     events = tables["events"]
     dated = events.dropna(subset=["date_start"])
     trade = tables["trade"]
     lines = [
-        f"Version **{info['version']}**. Events run from {dated['date_start'].min().year} to "
+        f"Version **{version}**. Events run from {dated['date_start'].min().year} to "
         f"{dated['date_end'].max().year} ({len(events) - len(dated)} undated); the trade table covers "
         f"{trade['period_start'].min().year}–{trade['period_end'].max().year}.",
         "",
         "| table | rows |",
         "|---|---|",
     ]
-    lines += [f"| [{name}](generated/tables/{name}.md) | {rows} |" for name, rows in info["rows"].items()]
+    lines += [f"| [{name}](generated/tables/{name}.md) | {len(frame)} |" for name, frame in tables.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -45,7 +45,7 @@ def export(
         from pakrus._panel import panel as build_panel
         from pakrus._panel import panel_schema
 
-        frames["panel"], schemas["panel"] = build_panel(path), panel_schema(path)
+        frames["panel"], schemas["panel"] = build_panel(path, frames), panel_schema(path)
     return {"parquet": _parquet, "dta": _stata, "xlsx": _excel, "sqlite": _sqlite}[format](frames, schemas, out)
 
 

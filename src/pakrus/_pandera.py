@@ -160,7 +160,7 @@ def _message(code: str, column: str, frame: pd.DataFrame, row: int, schema: dict
         )
         return f"{'/'.join(keys)} {shown!r} is not unique: it already appears at line {int(lines[first])}{how}"
     if code in HYGIENE:
-        return f"{column} {_show(value)}: {HYGIENE[code]}"
+        return f"{column} {_schema.show(value)}: {HYGIENE[code]}"
     rule = {
         "enum": f"be one of: {', '.join(map(str, c.get('enum', [])))}",
         "pattern": f"match the pattern {c.get('pattern')}",
@@ -169,8 +169,4 @@ def _message(code: str, column: str, frame: pd.DataFrame, row: int, schema: dict
         "min-length": f"be at least {c.get('minLength')} characters long",
         "max-length": f"be at most {c.get('maxLength')} characters long ({len(str(value))} now)",
     }.get(code, code)
-    return f"{column} {_show(value)} must {rule}"
-
-
-def _show(value) -> str:
-    return repr(str(value.date()) if isinstance(value, pd.Timestamp) else value)
+    return f"{column} {_schema.show(value)} must {rule}"

@@ -14,9 +14,10 @@ from pakrus import _files, _load, _schema
 PAKISTAN, PARTNER = "PAK", {"SUN", "RUS"}
 
 
-def panel(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """One row per year from 1947 to the latest year in the data, typed from schemas/panel.json."""
-    tables = _load.load_all(path)
+def panel(path: str | os.PathLike | None = None, tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """One row per year from 1947 to the latest year in the data, typed from schemas/panel.json
+    (`tables`: the package's tables, when the caller has loaded them already)."""
+    tables = tables if tables is not None else _load.load_all(path)
     schema = panel_schema(path)
     years = pd.RangeIndex(1947, _last_year(tables) + 1, name="year")
     columns = {"year": pd.Series(years, index=years)}

@@ -99,6 +99,13 @@ def _read(text: pd.Series, field: dict, categorical: bool):
     return values, present & values.isna().to_numpy(), "type-error"
 
 
+def show(value) -> str:
+    """A typed cell as messages quote it: dates as YYYY-MM-DD, a missing cell as (empty)."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return "(empty)"
+    return repr(str(value.date()) if isinstance(value, pd.Timestamp) else str(value))
+
+
 def _message(code: str, value: str, field: dict) -> str:
     name, kind = field["name"], field.get("type", "string")
     if code == "enum":

@@ -8,6 +8,8 @@ import os
 import sys
 
 import pakrus
+from pakrus._cite import FORMATS as CITE_FORMATS
+from pakrus._export import FORMATS as EXPORT_FORMATS
 from pakrus._problems import PakrusError, Report
 
 
@@ -77,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("cite", parents=[package], help="print how to cite this release")
     cmd.add_argument(
         "--format",
-        choices=("apa", "bibtex", "ris", "csl-json", "cff"),
+        choices=CITE_FORMATS,
         default="apa",
         help="citation format (default: apa)",
     )
@@ -95,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmd.set_defaults(run=_diff)
     cmd = commands.add_parser("export", parents=[package], help="write the tables as Parquet, Stata, Excel or SQLite")
-    cmd.add_argument("--format", choices=("parquet", "dta", "xlsx", "sqlite"), required=True, help="file format")
+    cmd.add_argument("--format", choices=tuple(EXPORT_FORMATS), required=True, help="file format")
     cmd.add_argument("--out", metavar="DIR", required=True, help="folder to write the files to")
     cmd.add_argument("--panel", action="store_true", help="also write the dyad-year panel (table `panel`)")
     cmd.set_defaults(run=_export)
