@@ -119,3 +119,65 @@ def test_load_returns_exactly_the_text_of_a_text_cell(base, data):
     pakrus.rehash(pkg)
     assert pakrus.load(table, pkg)[name].iloc[0] == value
     pakrus.validate(pkg)  # whatever it reports, it must not crash
+
+
+# The CSV reader's two paths: the fast path (Arrow reads a clean file whole) must give exactly
+# what the full byte scan gives, or step aside.
+
+CSV_PIECES = ["a", "b", "é", "Ж", " ", ",", '"', '""', "\n", "\r\n", "\r", "\0", "\t", "=", "\u200b", "\xff"]
+
+
+def _same_raw(fast, full) -> None:
+    assert fast.header == full.header
+    assert fast.lines.tolist() == full.lines.tolist()
+    assert fast.frame.columns.tolist() == full.frame.columns.tolist()
+    assert fast.frame.dtypes.tolist() == full.frame.dtypes.tolist()
+    assert fast.frame.astype(object).where(fast.frame.notna(), None).values.tolist() == (
+        full.frame.astype(object).where(full.frame.notna(), None).values.tolist()
+    )
+    assert not full.problems and full.readable and full.complete
+
+
+CELL_TEXT = st.text(alphabet=["a", "é", "Ж", " ", ",", '"', "\n", "\t", "=", "\u200b"], max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=3).flatmap(
+        lambda width: st.tuples(st.just(width), st.lists(st.lists(CELL_TEXT, min_size=width, max_size=width)))
+    ),
+    st.one_of(st.none(), st.tuples(st.integers(min_value=0), st.sampled_from(CSV_PIECES))),
+)
+def test_fast_path_and_full_scan_read_any_bytes_alike(table, damage):
+    """CSV written by the csv module, sometimes with one piece inserted anywhere."""
+    import csv
+    import io
+
+    from pakrus import _scan
+
+    width, rows = table
+    expected = [f"c{i}" for i in range(width)]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([expected, *rows])
+    data = out.getvalue().encode()
+    if damage is not None:
+        at = len(expected) + damage[0] % max(1, len(data) - len(expected))
+        data = data[:at] + damage[1].encode().replace(b"\xc3\xbf", b"\xff") + data[at:]
+    fast = _scan._read_clean(data, expected)
+    if fast is not None:  # the fast path read it: the full scan must find it clean and agree
+        _same_raw(fast, _scan.read_scanned(data, "t.csv", expected))
+    elif damage is None and all(any(row) for row in rows):  # clean, with no blank line: never declined
+        raise AssertionError(f"fast path declined clean CSV {data!r}")
+
+
+@pytest.mark.parametrize("table", TABLES_WITH_ROWS)
+def test_fast_path_reads_every_shipped_table_and_agrees_with_the_full_scan(table):
+    from pakrus import _files, _scan, _schema
+
+    root = _files.default_root()
+    resource = next(r for r in pakrus.package()["resources"] if r["name"] == table)
+    data = (root / resource["path"]).read_bytes()
+    names = _schema.names(pakrus.schema(table))
+    fast = _scan._read_clean(data, names)
+    assert fast is not None, "a shipped table should take the fast path"
+    _same_raw(fast, _scan.read_scanned(data, resource["path"], names))

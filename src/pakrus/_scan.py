@@ -37,6 +37,11 @@ class Raw:
 
 def read(data: bytes, rel: str, expected: list[str]) -> Raw:
     """Parse `data`, the bytes of `rel`, whose header should be `expected`."""
+    return _read_clean(data, expected) or read_scanned(data, rel, expected)
+
+
+def read_scanned(data: bytes, rel: str, expected: list[str]) -> Raw:
+    """Parse `data` after a full scan of its bytes, reporting every problem found."""
     problems: list[Problem] = []
     empty = Raw([], pd.DataFrame(columns=expected, dtype="string"), np.zeros(0, np.int64), problems, False)
     if not data:
@@ -64,6 +69,42 @@ def read(data: bytes, rel: str, expected: list[str]) -> Raw:
     frame = _parse(scan, good, expected)
     rows = int((scan.starts[1:] < scan.ends[1:]).sum())  # records that are not blank lines
     return Raw(header, frame, scan.lines[good], problems, complete=len(good) == rows)
+
+
+def _read_clean(data: bytes, expected: list[str]) -> Raw | None:
+    """The fast path for a well-formed file: Arrow reads it whole and the scan is skipped, or
+    limited to quotes and newlines when the file has quotes. None at the first sign of trouble
+    (which the full scan then finds and reports); on a well-formed file both give the same Raw."""
+    header_end = data.find(b"\n")
+    if (
+        header_end < 0
+        or data[:header_end] != ",".join(expected).encode()
+        or b'"' in data[:header_end]
+        or data.find(b"\r") >= 0
+        or data.find(b"\0") >= 0
+        or not (data.isascii() or _valid_utf8(data))
+    ):
+        return None
+    arr = np.frombuffer(data, dtype=np.uint8)
+    quotes = _offsets(arr, _QUOTE) if data.find(b'"') >= 0 else np.zeros(0, np.int64)
+    if len(quotes) % 2 or _quote_problems(data, quotes):
+        return None
+    lines, quoted_newlines = None, False
+    if len(quotes):  # a quoted newline moves every later record down a line
+        newlines = _offsets(arr, _LF)
+        ends = _unquoted(newlines, quotes)
+        lines = np.searchsorted(newlines, ends[ends + 1 < arr.size] + 1) + 1
+        quoted_newlines = len(ends) < len(newlines)
+        if np.any(np.diff(ends) == 1):  # a blank line
+            return None
+    elif data.find(b"\n\n") >= 0:
+        return None
+    try:
+        frame = _arrow_read(memoryview(data)[header_end + 1 :], expected, quoted_newlines)
+    except pa.ArrowInvalid:  # a row with too many or too few cells
+        return None
+    lines = np.arange(2, len(frame) + 2) if lines is None else lines
+    return Raw(list(expected), frame, lines) if len(frame) == len(lines) else None
 
 
 # Bytes
@@ -117,6 +158,8 @@ _MAX_REPORTED = 50
 
 def _bad_utf8(data: bytes) -> list[int]:
     """Offsets of every byte that is not part of valid UTF-8."""
+    if data.isascii() or _valid_utf8(data):  # the common case, without decoding the whole file
+        return []
     bad, pos = [], 0
     while len(bad) <= _MAX_REPORTED * 4:
         try:
@@ -126,6 +169,16 @@ def _bad_utf8(data: bytes) -> list[int]:
             bad += range(pos + exc.start, pos + exc.end)
             pos += exc.end
     return bad
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Arrow's UTF-8 validation, many times faster than decoding to a Python string."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _all(data: bytes, needle: bytes) -> list[int]:
@@ -194,35 +247,7 @@ class _Scan:
 
     @cached_property
     def bad_quotes(self) -> list[tuple[int, str, str]]:
-        """(offset, code, message) of every quote that breaks RFC 4180 quoting."""
-        q, n = self.quotes, len(self.quotes)
-        if not n:
-            return []
-        prev = np.frombuffer(b"\n" + self.data, dtype=np.uint8)[q]  # the byte before each quote
-        nxt = np.frombuffer(self.data + b"\n", dtype=np.uint8)[q + 1]  # the byte after it
-        opening = np.arange(n) % 2 == 0
-        doubled_before = np.concatenate(([False], q[1:] == q[:-1] + 1))
-        doubled_after = np.concatenate((q[1:] == q[:-1] + 1, [False]))
-        bad_open = opening & ~np.isin(prev, (_COMMA, _LF)) & ~doubled_before
-        bad_close = ~opening & ~np.isin(nxt, (_COMMA, _LF)) & ~doubled_after
-        found = [
-            (
-                int(o),
-                "bad-quote",
-                "a quote inside an unquoted cell, or text after a closing quote: "
-                "quote the whole cell and double every quote inside it",
-            )
-            for o in q[bad_open | bad_close]
-        ]
-        if n % 2 and int(q[-1]) not in {o for o, _, _ in found}:
-            found.append(
-                (
-                    int(q[-1]),
-                    "unclosed-quote",
-                    "this quote opens a cell that is never closed; it swallows every later line",
-                )
-            )
-        return found
+        return _quote_problems(self.data, self.quotes)
 
     def good_records(self, width: int, rel: str, problems: list[Problem]) -> np.ndarray:
         """Indices of data records (header excluded) that can be parsed; report the others."""
@@ -246,6 +271,38 @@ class _Scan:
                 )
             )
         return np.flatnonzero(ok & (self.cells == width))
+
+
+def _quote_problems(data: bytes, q: np.ndarray) -> list[tuple[int, str, str]]:
+    """(offset, code, message) of every quote (at offsets `q` of `data`) that breaks RFC 4180 quoting."""
+    n = len(q)
+    if not n:
+        return []
+    prev = np.frombuffer(b"\n" + data, dtype=np.uint8)[q]  # the byte before each quote
+    nxt = np.frombuffer(data + b"\n", dtype=np.uint8)[q + 1]  # the byte after it
+    opening = np.arange(n) % 2 == 0
+    doubled_before = np.concatenate(([False], q[1:] == q[:-1] + 1))
+    doubled_after = np.concatenate((q[1:] == q[:-1] + 1, [False]))
+    bad_open = opening & ~np.isin(prev, (_COMMA, _LF)) & ~doubled_before
+    bad_close = ~opening & ~np.isin(nxt, (_COMMA, _LF)) & ~doubled_after
+    found = [
+        (
+            int(o),
+            "bad-quote",
+            "a quote inside an unquoted cell, or text after a closing quote: "
+            "quote the whole cell and double every quote inside it",
+        )
+        for o in q[bad_open | bad_close]
+    ]
+    if n % 2 and int(q[-1]) not in {o for o, _, _ in found}:
+        found.append(
+            (
+                int(q[-1]),
+                "unclosed-quote",
+                "this quote opens a cell that is never closed; it swallows every later line",
+            )
+        )
+    return found
 
 
 def _unquoted(offsets: np.ndarray, quotes: np.ndarray) -> np.ndarray:
@@ -274,7 +331,7 @@ def _header_problem(rel: str, found: list[str], expected: list[str]) -> Problem:
 def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
     """Arrow's CSV reader reads the good records, every cell as a string (empty -> <NA>)."""
     if len(good) == len(scan.starts) - 1:
-        body = memoryview(scan.data)[scan.ends[0] + 1 :] if len(good) else b""
+        body = memoryview(scan.data)[scan.ends[0] + 1 :]
     else:
         keep = np.zeros(scan.size + 1, dtype=np.int64)
         stops = np.minimum(scan.ends[good] + 1, scan.size)
@@ -282,12 +339,20 @@ def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
         np.add.at(keep, stops, -1)
         mask = np.cumsum(keep[:-1]) > 0
         body = np.frombuffer(scan.data, dtype=np.uint8)[mask].tobytes()
-    if not len(good):
+    frame = _arrow_read(body, expected, len(scan.quotes) > 0)
+    if len(frame) != len(good):  # pragma: no cover - the scan and the reader disagree on structure
+        raise RuntimeError(f"pakrus: CSV scan found {len(good)} rows, the CSV reader {len(frame)}")
+    return frame
+
+
+def _arrow_read(body, expected: list[str], newlines_in_values: bool) -> pd.DataFrame:
+    """CSV records without their header -> one pandas string column per field (empty -> <NA>)."""
+    if not len(body):
         return pd.DataFrame({name: pd.Series([], dtype="string") for name in expected})
     table = pa_csv.read_csv(
         pa.py_buffer(body),
-        read_options=pa_csv.ReadOptions(column_names=expected),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=len(scan.quotes) > 0, ignore_empty_lines=False),
+        read_options=pa_csv.ReadOptions(column_names=expected, block_size=_CHUNK),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=newlines_in_values, ignore_empty_lines=False),
         convert_options=pa_csv.ConvertOptions(
             column_types=dict.fromkeys(expected, pa.string()),
             null_values=[""],
@@ -297,7 +362,5 @@ def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
     )
     string = pd.StringDtype()
     frame = table.to_pandas(types_mapper=lambda kind: string if kind == pa.string() else None)
-    if len(frame) != len(good):  # pragma: no cover - the scan and the reader disagree on structure
-        raise RuntimeError(f"pakrus: CSV scan found {len(good)} rows, the CSV reader {len(frame)}")
     frame.columns = expected
     return frame
