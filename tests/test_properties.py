@@ -181,3 +181,18 @@ def test_fast_path_reads_every_shipped_table_and_agrees_with_the_full_scan(table
     fast = _scan._read_clean(data, names)
     assert fast is not None, "a shipped table should take the fast path"
     _same_raw(fast, _scan.read_scanned(data, resource["path"], names))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=20))
+def test_a_cell_screened_as_plain_passes_every_hygiene_rule(cells):
+    """The Arrow screen lets the hygiene rules skip plain cells; it must never skip a bad one."""
+    import pandas as pd
+
+    from pakrus import _pandera
+
+    s = pd.Series(cells, dtype="string")
+    plain = _pandera.plain_cells(s).to_numpy()
+    for code, rule in _pandera._RULES.items():
+        passes = rule(s).fillna(True).to_numpy(dtype=bool)
+        assert passes[plain].all(), (code, [c for c, p, ok in zip(cells, plain, passes, strict=True) if p and not ok])
