@@ -7,10 +7,13 @@ to write their messages.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pakrus import _schema
 from pakrus._problems import Problem
@@ -57,22 +60,21 @@ def foreign_keys(tables: dict[str, Table]) -> list[Problem]:
 def _foreign_key(table: Table, fields: list[str], target: Table, keys: list[str]) -> list[Problem]:
     child = table.frame[fields]
     present = child.notna().all(axis=1).to_numpy()
-    found = _member(_joined(child), _joined(target.frame[keys]).dropna().to_numpy())
+    found = _in(_joined(child), _unique(_joined(target.frame[keys])))
+
+    candidates = functools.cache(lambda: target.frame[keys[0]].dropna().astype(str).to_numpy())
 
     def message(i):
         value = "/".join(str(child.iloc[i][f]) for f in fields)
-        candidates = target.frame[keys[0]].dropna().astype(str).to_numpy()
-        return f"{'/'.join(fields)} {value!r} is not a {'/'.join(keys)} of {target.rel}" + _hint(value, candidates)
+        return f"{'/'.join(fields)} {value!r} is not a {'/'.join(keys)} of {target.rel}" + _hint(value, candidates())
 
     return table.report(present & ~found, fields[0], "foreign-key", message)
 
 
-def _joined(frame: pd.DataFrame) -> pd.Series:
-    """One key per row: the single column itself, or the columns joined (missing if any part is)."""
-    if frame.shape[1] == 1:
-        return frame.iloc[:, 0]
-    joined = frame.astype(object).astype(str).agg("\x1f".join, axis=1)
-    return joined.where(frame.notna().all(axis=1))
+def _joined(frame: pd.DataFrame) -> pa.ChunkedArray:
+    """One key per row, as text: the single column, or the columns joined (missing if any part is)."""
+    parts = [_text(frame[name]) for name in frame.columns]
+    return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
 
 
 def _hint(value: str, candidates) -> str:
@@ -181,14 +183,15 @@ def _reference_any(check, tables):
     field = check["field"]
     known = _values(check["targets"], tables)
     values = t.frame[field]
-    bad = (values.notna() & ~_member(values, known)).to_numpy(dtype=bool)
+    bad = values.notna().to_numpy() & ~_member(values, known)
+    candidates = functools.cache(lambda: known.to_numpy(zero_copy_only=False))
     return t.report(
         bad,
         field,
         check.get("code", "record-unknown"),
         lambda i: (
             f"{field} {t.value(field, i)} exists in none of {', '.join(check['targets'])}"
-            + _hint(str(values.iloc[i]), known)
+            + _hint(str(values.iloc[i]), candidates())
         ),
     )
 
@@ -229,11 +232,12 @@ def _parent(check, tables):
     t = tables[check["table"]]
     via = check["via"]
     pname, pkey = check["parent"].split(".")
-    if pname not in tables:
+    if pname not in tables or not len(t.frame):
         return []
-    parent = tables[pname].frame.drop_duplicates(pkey).set_index(pkey)
+    needed = list(dict.fromkeys([pkey, *check.get("same", {}).values(), *check.get("parent_in", {})]))
+    parent = tables[pname].frame[needed].drop_duplicates(pkey).set_index(pkey)
     keys = t.frame[via]
-    has = _member(keys, parent.index.to_numpy(dtype=object))
+    has = _member(keys, _unique(_text(parent.index.to_series())))
     code = check.get("code", "parent-mismatch")
     out = []
     for child_field, parent_field in check.get("same", {}).items():
@@ -263,20 +267,36 @@ def _parent(check, tables):
     return out
 
 
-def _values(refs: list[str], tables: dict[str, Table], where: dict | None = None) -> pd.Index:
-    """Every non-empty value of the columns named as "table.field", in rows meeting `where`."""
-    parts = []
+def _values(refs: list[str], tables: dict[str, Table], where: dict | None = None) -> pa.Array:
+    """Every distinct non-empty value, as text, of the columns named as "table.field", in rows
+    meeting `where`."""
+    chunks = []
     for name, _, col in (r.partition(".") for r in refs):
         frame = tables[name].frame
-        values = frame[col] if not where else frame.loc[_where(frame, where), col]
-        parts.append(values.dropna().astype(object).to_numpy())
-    return pd.unique(np.concatenate(parts)) if parts else np.array([], dtype=object)
+        values = _text(frame[col] if not where else frame.loc[_where(frame, where), col])
+        chunks += values.chunks
+    return _unique(pa.chunked_array(chunks, type=pa.large_string()))
 
 
-def _member(series: pd.Series, values) -> pd.Series:
-    """Whether each cell is among `values` (missing cells are not). Python objects hash faster
-    here than pandas' string arrays: about ten times at 100 000 rows."""
-    return series.astype(object).isin(values) & series.notna()
+def _member(series: pd.Series, values: pa.Array) -> np.ndarray:
+    """Whether each cell is among `values` (missing cells are not); keys compare as text."""
+    return _in(_text(series), values)
+
+
+def _in(keys: pa.ChunkedArray, values: pa.Array) -> np.ndarray:
+    """Arrow's hash look-up: at a million keys, some twenty times faster than pandas' isin."""
+    return pc.is_in(keys, value_set=values, skip_nulls=True).to_numpy(zero_copy_only=False)
+
+
+def _unique(keys: pa.ChunkedArray) -> pa.Array:
+    return pc.unique(keys).drop_null()
+
+
+def _text(series: pd.Series) -> pa.ChunkedArray:
+    """A column as Arrow text (no copy for a pandas string column stored in Arrow)."""
+    text = series if series.dtype == "string" else series.astype("string")
+    array = pa.array(text.array, type=pa.large_string())
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
 
 
 def _where(frame: pd.DataFrame, conditions: dict) -> pd.Series:
