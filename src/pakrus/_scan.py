@@ -15,6 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from pakrus._problems import Problem
@@ -89,22 +90,25 @@ def _read_clean(data: bytes, expected: list[str]) -> Raw | None:
     quotes = _offsets(arr, _QUOTE) if data.find(b'"') >= 0 else np.zeros(0, np.int64)
     if len(quotes) % 2 or _quote_problems(data, quotes):
         return None
+    body = memoryview(data)[header_end + 1 :]
     lines, quoted_newlines = None, False
     if len(quotes):  # a quoted newline moves every later record down a line
         newlines = _offsets(arr, _LF)
         ends = _unquoted(newlines, quotes)
-        lines = np.searchsorted(newlines, ends[ends + 1 < arr.size] + 1) + 1
-        quoted_newlines = len(ends) < len(newlines)
         if np.any(np.diff(ends) == 1):  # a blank line
             return None
-    elif data.find(b"\n\n") >= 0:
-        return None
+        lines = np.searchsorted(newlines, ends[ends + 1 < arr.size] + 1) + 1
+        quoted_newlines = len(ends) < len(newlines)
     try:
-        frame = _arrow_read(memoryview(data)[header_end + 1 :], expected, quoted_newlines)
+        table = _arrow_table(body, expected, quoted_newlines)
     except pa.ArrowInvalid:  # a row with too many or too few cells
         return None
-    lines = np.arange(2, len(frame) + 2) if lines is None else lines
-    return Raw(list(expected), frame, lines) if len(frame) == len(lines) else None
+    if lines is None:  # no quotes: a record is a line, and every byte is a cell's, a comma or a newline
+        cells = sum(pc.sum(pc.binary_length(column)).as_py() or 0 for column in table.columns)
+        if cells + table.num_rows * len(expected) - (not data.endswith(b"\n")) != len(body):
+            return None  # a blank line, which the reader skipped
+        lines = np.arange(2, table.num_rows + 2)
+    return Raw(list(expected), _frame(table, expected), lines) if table.num_rows == len(lines) else None
 
 
 # Bytes
@@ -339,28 +343,32 @@ def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
         np.add.at(keep, stops, -1)
         mask = np.cumsum(keep[:-1]) > 0
         body = np.frombuffer(scan.data, dtype=np.uint8)[mask].tobytes()
-    frame = _arrow_read(body, expected, len(scan.quotes) > 0)
+    frame = _frame(_arrow_table(body, expected, len(scan.quotes) > 0), expected)
     if len(frame) != len(good):  # pragma: no cover - the scan and the reader disagree on structure
         raise RuntimeError(f"pakrus: CSV scan found {len(good)} rows, the CSV reader {len(frame)}")
     return frame
 
 
-def _arrow_read(body, expected: list[str], newlines_in_values: bool) -> pd.DataFrame:
-    """CSV records without their header -> one pandas string column per field (empty -> <NA>)."""
+def _arrow_table(body, expected: list[str], newlines_in_values: bool) -> pa.Table:
+    """CSV records without their header -> one Arrow text column per field (empty cell -> null)."""
     if not len(body):
-        return pd.DataFrame({name: pd.Series([], dtype="string") for name in expected})
-    table = pa_csv.read_csv(
+        return pa.table({name: pa.array([], type=pa.large_string()) for name in expected})
+    return pa_csv.read_csv(
         pa.py_buffer(body),
         read_options=pa_csv.ReadOptions(column_names=expected, block_size=_CHUNK),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=newlines_in_values, ignore_empty_lines=False),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=newlines_in_values),
         convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(expected, pa.string()),
+            column_types=dict.fromkeys(expected, pa.large_string()),
             null_values=[""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         ),
     )
+
+
+def _frame(table: pa.Table, expected: list[str]) -> pd.DataFrame:
+    """Arrow text columns -> pandas string columns, without copying the text."""
     string = pd.StringDtype()
-    frame = table.to_pandas(types_mapper=lambda kind: string if kind == pa.string() else None)
+    frame = table.to_pandas(types_mapper=lambda kind: string if kind == pa.large_string() else None)
     frame.columns = expected
     return frame
