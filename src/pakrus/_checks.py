@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,7 +87,7 @@ def _hint(value: str, candidates) -> str:
 
 
 def run(spec: dict, tables: dict[str, Table]) -> list[Problem]:
-    out = []
+    out, tables = [], _Tables(tables)
     for check in spec.get("checks", []):
         # A table that could not be read, or only in part, is reported already; looking ids up
         # in it would only add false alarms.
@@ -94,6 +95,15 @@ def run(spec: dict, tables: dict[str, Table]) -> list[Problem]:
         if check["table"] in tables and all(t in tables and tables[t].complete for t in remote):
             out += KINDS[check["kind"]][0](check, tables)
     return out
+
+
+class _Tables(dict):
+    """The tables of one run, remembering the distinct values of the columns that checks look up
+    (several checks look ids up in the same columns)."""
+
+    def __init__(self, tables: dict[str, Table]):
+        super().__init__(tables)
+        self.distinct: dict[str, pa.Array] = {}
 
 
 def _remote_tables(check: dict) -> set[str]:
@@ -216,7 +226,9 @@ def _referenced(check, tables):
     t = tables[check["table"]]
     field = check["field"]
     used = _values(check["by"], tables, check.get("by_where", {}))
-    mask = t.frame[field].notna() & ~_member(t.frame[field], used) & _where(t.frame, check.get("where", {}))
+    rows = (_where(t.frame, check.get("where", {})) & t.frame[field].notna()).to_numpy(dtype=bool)
+    mask = np.zeros(len(rows), dtype=bool)
+    mask[rows] = ~_member(t.frame.loc[rows, field], used)  # look up only the rows the check is about
     return t.report(
         mask,
         field,
@@ -270,6 +282,14 @@ def _parent(check, tables):
 def _values(refs: list[str], tables: dict[str, Table], where: dict | None = None) -> pa.Array:
     """Every distinct non-empty value, as text, of the columns named as "table.field", in rows
     meeting `where`."""
+    key = json.dumps([refs, where], sort_keys=True, default=str)
+    memo = getattr(tables, "distinct", {})
+    if key not in memo:
+        memo[key] = _distinct(refs, tables, where)
+    return memo[key]
+
+
+def _distinct(refs: list[str], tables: dict[str, Table], where: dict | None) -> pa.Array:
     chunks = []
     for name, _, col in (r.partition(".") for r in refs):
         frame = tables[name].frame
