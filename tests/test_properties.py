@@ -184,7 +184,18 @@ def test_fast_path_reads_every_shipped_table_and_agrees_with_the_full_scan(table
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.text(min_size=1), min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.one_of(
+                st.characters(exclude_categories=("Cs",)), st.sampled_from(" =@+-\t\r\x7faeoаео\u200c\u0301")
+            ),
+            min_size=1,
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_a_cell_screened_as_plain_passes_every_hygiene_rule(cells):
     """The Arrow screen lets the hygiene rules skip plain cells; it must never skip a bad one."""
     import pandas as pd
@@ -196,3 +207,19 @@ def test_a_cell_screened_as_plain_passes_every_hygiene_rule(cells):
     for code, rule in _pandera._RULES.items():
         passes = rule(s).fillna(True).to_numpy(dtype=bool)
         assert passes[plain].all(), (code, [c for c, p, ok in zip(cells, plain, passes, strict=True) if p and not ok])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z") | st.none(), min_size=1, max_size=30))
+def test_dates_read_as_pandas_reads_them(cells):
+    """pakrus cuts dates apart with Arrow and checks the calendar with numpy; the answer must be
+    pandas' own strict %Y-%m-%d reading, invalid days (2021-02-30, month 13, day 00) included."""
+    import pandas as pd
+
+    from pakrus import _schema
+
+    text = pd.Series(cells, dtype="string")
+    mine = _schema._dates(text)
+    theirs = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype(_schema.DATE_DTYPE)
+    assert mine.isna().tolist() == theirs.isna().tolist()
+    assert mine.dropna().tolist() == theirs.dropna().tolist()

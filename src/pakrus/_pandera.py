@@ -101,7 +101,6 @@ _RULES = {
     "mixed-script": lambda s: ~s.str.contains(_MIXED, regex=True),
     "formula-cell": lambda s: ~s.str.contains(_FORMULA, regex=True),
 }
-_RISKY_FIRST = pyarrow.array([" ", "=", "@", "+", "-"])
 
 
 def _hygiene(plain: pd.Series | None) -> list[pa.Check]:
@@ -114,9 +113,8 @@ def plain_cells(s: pd.Series) -> pd.Series:
     or = @ + -, not ending with a space. Arrow tells these apart at a few GB/s; the rules' own
     checks, partly in Python, then run only on the other cells (usually few)."""
     a = _arrow(s)
-    ok = pc.and_(pc.string_is_ascii(a), pc.ascii_is_printable(a))
-    ok = pc.and_(ok, pc.invert(pc.is_in(pc.utf8_slice_codeunits(a, 0, 1), value_set=_RISKY_FIRST)))
-    ok = pc.and_(ok, pc.invert(pc.ends_with(a, " ")))
+    risky = pc.or_(pc.match_substring_regex(a, "^[ =@+\\-]"), pc.ends_with(a, " "))
+    ok = pc.and_(pc.ascii_is_printable(a), pc.invert(risky))  # printable ASCII is ASCII: "é" is not
     return pd.Series(ok.fill_null(True).to_numpy(zero_copy_only=False), index=s.index)
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pakrus._problems import Problem
 
 SUPPORTED = ("string", "integer", "number", "boolean", "date", "year")
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_INTEGER = r"[+-]?\d{1,18}"
-_YEAR = r"\d{4}"
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # ASCII digits only: [0-9], never \d, which may match others
+_INTEGER = r"[+-]?[0-9]{1,18}"
+_YEAR = r"[0-9]{4}"
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 DATE_DTYPE = "datetime64[s]"
 
 
@@ -90,13 +92,27 @@ def _read(text: pd.Series, field: dict, categorical: bool):
     ok = text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
     good = text.where(ok)
     if kind == "date":
-        values = pd.to_datetime(good, format="%Y-%m-%d", errors="coerce").astype(DATE_DTYPE)
+        values = _dates(good)
     elif kind == "number":
         values = pd.to_numeric(good).astype("Float64")
         values = values.where(np.isfinite(values.to_numpy(dtype=float, na_value=0.0)))
     else:
         values = pd.to_numeric(good).astype("Int64")
     return values, present & values.isna().to_numpy(), "type-error"
+
+
+def _dates(text: pd.Series) -> pd.Series:
+    """YYYY-MM-DD text (or <NA>) -> dates; NaT where no such day exists (2021-02-30). Arrow cuts
+    out the digits and numpy checks the calendar: pandas' own parser goes through Python objects,
+    ten times slower at a million cells."""
+    a = pc.fill_null(pa.array(text.array, type=pa.large_string()), "1970-01-01")
+    y, m, d = (pc.cast(pc.utf8_slice_codeunits(a, i, j), pa.int64()).to_numpy() for i, j in ((0, 4), (5, 7), (8, 10)))
+    month = (y - 1970) * 12 + (m - 1)
+    first = month.astype("datetime64[M]").astype("datetime64[D]")
+    length = ((month + 1).astype("datetime64[M]").astype("datetime64[D]") - first).astype(np.int64)
+    values = (first + (d - 1)).astype(DATE_DTYPE)
+    values[~(text.notna().to_numpy() & (m >= 1) & (m <= 12) & (d >= 1) & (d <= length))] = np.datetime64("NaT")
+    return pd.Series(values, index=text.index)
 
 
 def show(value) -> str:
