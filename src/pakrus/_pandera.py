@@ -104,7 +104,10 @@ _RULES = {
 
 
 def _hygiene(plain: pd.Series | None) -> list[pa.Check]:
-    return [pa.Check(lambda s, rule=rule: _on_suspects(s, rule, plain), name=code) for code, rule in _RULES.items()]
+    return [  # ignore_na=False: the check passes empty cells itself, sparing pandera a copy of the column
+        pa.Check(lambda s, rule=rule: _on_suspects(s, rule, plain), name=code, ignore_na=False)
+        for code, rule in _RULES.items()
+    ]
 
 
 def plain_cells(s: pd.Series) -> pd.Series:
@@ -119,8 +122,7 @@ def plain_cells(s: pd.Series) -> pd.Series:
 
 
 def _on_suspects(s: pd.Series, rule, plain: pd.Series | None) -> pd.Series:
-    """`rule` (cell -> passes) applied to the cells that are not plain; plain and empty cells pass.
-    (Pandera hands a check only the non-empty cells, so `plain` is aligned on the index.)"""
+    """`rule` (cell -> passes) applied to the cells that are not plain; plain and empty cells pass."""
     ok = pd.Series(True, index=s.index)
     plain = plain_cells(s) if plain is None else plain.reindex(s.index, fill_value=True)
     suspect = ~plain.to_numpy(dtype=bool)

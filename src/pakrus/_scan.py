@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -36,13 +37,14 @@ class Raw:
     complete: bool = True  # False when some rows were left out (quoting, cell counts)
 
 
-def read(data: bytes, rel: str, expected: list[str]) -> Raw:
-    """Parse `data`, the bytes of `rel`, whose header should be `expected`."""
+def read(data: bytes | mmap.mmap, rel: str, expected: list[str]) -> Raw:
+    """Parse `data`, the bytes of `rel` (or the file mapped), whose header should be `expected`."""
     return _read_clean(data, expected) or read_scanned(data, rel, expected)
 
 
 def read_scanned(data: bytes, rel: str, expected: list[str]) -> Raw:
     """Parse `data` after a full scan of its bytes, reporting every problem found."""
+    data = bytes(data)  # a mapped file becomes bytes here: this path edits and decodes them
     problems: list[Problem] = []
     empty = Raw([], pd.DataFrame(columns=expected, dtype="string"), np.zeros(0, np.int64), problems, False)
     if not data:
@@ -83,7 +85,7 @@ def _read_clean(data: bytes, expected: list[str]) -> Raw | None:
         or b'"' in data[:header_end]
         or data.find(b"\r") >= 0
         or data.find(b"\0") >= 0
-        or not (data.isascii() or _valid_utf8(data))
+        or not _valid_utf8(data)
     ):
         return None
     arr = np.frombuffer(data, dtype=np.uint8)
@@ -105,7 +107,7 @@ def _read_clean(data: bytes, expected: list[str]) -> Raw | None:
         return None
     if lines is None:  # no quotes: a record is a line, and every byte is a cell's, a comma or a newline
         cells = sum(pc.sum(pc.binary_length(column)).as_py() or 0 for column in table.columns)
-        if cells + table.num_rows * len(expected) - (not data.endswith(b"\n")) != len(body):
+        if cells + table.num_rows * len(expected) - (data[-1:] != b"\n") != len(body):
             return None  # a blank line, which the reader skipped
         lines = np.arange(2, table.num_rows + 2)
     return Raw(list(expected), _frame(table, expected), lines) if table.num_rows == len(lines) else None
@@ -282,8 +284,9 @@ def _quote_problems(data: bytes, q: np.ndarray) -> list[tuple[int, str, str]]:
     n = len(q)
     if not n:
         return []
-    prev = np.frombuffer(b"\n" + data, dtype=np.uint8)[q]  # the byte before each quote
-    nxt = np.frombuffer(data + b"\n", dtype=np.uint8)[q + 1]  # the byte after it
+    arr = np.frombuffer(data, dtype=np.uint8)  # a line end stands before the file and after it
+    prev = np.where(q > 0, arr[np.maximum(q - 1, 0)], _LF)  # the byte before each quote
+    nxt = np.where(q + 1 < arr.size, arr[np.minimum(q + 1, arr.size - 1)], _LF)  # the byte after it
     opening = np.arange(n) % 2 == 0
     doubled_before = np.concatenate(([False], q[1:] == q[:-1] + 1))
     doubled_after = np.concatenate((q[1:] == q[:-1] + 1, [False]))

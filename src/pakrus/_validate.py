@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pakrus import _checks, _files, _jsonpos, _metadata, _pandera, _scan, _schema
@@ -63,14 +65,19 @@ def _tables(root: Path, descriptor: dict, at: _Locator, problems: list[Problem])
     """The valid schema of every resource, and the rows of every resource that could be read."""
     resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
     names = [r.get("name") for r in resources]
-    schemas, tables = {}, {}
-    for i, resource in enumerate(resources):
-        schema = _read_schema(root, resource, f"/resources/{i}", at, names, problems)
-        data = _read_file(root, resource, f"/resources/{i}", at, problems)
-        schemas[resource.get("name")] = schema
-        table = _rows(resource, schema, data, problems) if schema is not None and data is not None else None
-        if table is not None:
-            tables[resource["name"]] = table
+    schemas, tables, digests = {}, {}, []
+    with ThreadPoolExecutor(max_workers=1) as hashing:  # sha256 runs beside the row checks
+        for i, resource in enumerate(resources):
+            schema = _read_schema(root, resource, f"/resources/{i}", at, names, problems)
+            data = _read_file(root, resource, f"/resources/{i}", at, problems)
+            if data is not None:
+                digests.append(hashing.submit(_integrity, resource, data, f"/resources/{i}", at))
+            schemas[resource.get("name")] = schema
+            table = _rows(resource, schema, data, problems) if schema is not None and data is not None else None
+            if table is not None:
+                tables[resource["name"]] = table
+    for digest in digests:
+        problems += digest.result()
     return schemas, tables
 
 
@@ -92,7 +99,7 @@ def _read_schema(root, resource, pointer, at, names, problems) -> dict | None:
     return None if found else schema_file.value
 
 
-def _read_file(root, resource, pointer, at, problems) -> bytes | None:
+def _read_file(root, resource, pointer, at, problems) -> bytes | mmap.mmap | None:
     rel = resource.get("path")
     reason = _files.unsafe_reason(root, rel)
     if reason:
@@ -118,9 +125,16 @@ def _read_file(root, resource, pointer, at, problems) -> bytes | None:
             )
         )
         return None
-    data = (root / rel).read_bytes()
-    problems += _integrity(resource, data, pointer, at)
-    return data
+    return _mapped(root / rel)
+
+
+def _mapped(path: Path) -> bytes | mmap.mmap:
+    """The file's bytes, mapped rather than read: a large file is not copied into memory first.
+    (Only the validator maps files: it never writes, so no mapping is open where a file is replaced.)"""
+    with open(path, "rb") as file:
+        if os.fstat(file.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _limit(declared: int) -> int:
