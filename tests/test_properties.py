@@ -223,3 +223,22 @@ def test_dates_read_as_pandas_reads_them(cells):
     theirs = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype(_schema.DATE_DTYPE)
     assert mine.isna().tolist() == theirs.isna().tolist()
     assert mine.dropna().tolist() == theirs.dropna().tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=3).flatmap(
+        lambda width: st.lists(st.tuples(*[st.sampled_from(["a", "b", "B", "é", None])] * width), max_size=8)
+    ),
+    st.booleans(),
+)
+def test_repeated_keys_are_found_whether_or_not_rows_are_in_order(rows, in_order):
+    """Keys in increasing order skip the hash; the answer must be pandas' duplicated either way."""
+    import pandas as pd
+
+    from pakrus import _pandera
+
+    rows = sorted(rows, key=lambda r: [(v is None, v or "") for v in r]) if in_order else rows
+    width = len(rows[0]) if rows else 1
+    keys = pd.DataFrame(rows or None, columns=[f"k{i}" for i in range(width)], dtype="string")
+    assert _pandera._first_of_kind(keys).tolist() == (~keys.duplicated(keep="first")).tolist()

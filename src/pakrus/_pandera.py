@@ -27,7 +27,7 @@ def build(schema: dict, plain: dict[str, pd.Series] | None = None) -> pa.DataFra
     pk = _schema.primary_key(schema)
     checks = []
     if len(pk) > 1 or (pk and not _constraints(_field(schema, pk[0])).get("unique")):
-        checks.append(pa.Check(lambda df, pk=pk: ~_folded_frame(df[pk]).duplicated(keep="first"), name="primary-key"))
+        checks.append(pa.Check(lambda df, pk=pk: _first_of_kind(_folded_frame(df[pk])), name="primary-key"))
     return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, name=schema.get("title"))
 
 
@@ -62,7 +62,7 @@ def _column(field: dict, schema: dict, plain: pd.Series | None = None) -> pa.Col
     c = _constraints(field)
     checks = []
     if c.get("unique"):
-        checks.append(pa.Check(lambda s: ~_folded(s).duplicated(keep="first"), name="unique"))
+        checks.append(pa.Check(lambda s: _first_of_kind(_folded(s).to_frame()), name="unique"))
     if field["name"] in _text_fields(schema):
         checks += _hygiene(plain)
     if "enum" in c:
@@ -147,6 +147,27 @@ def _folded(s: pd.Series) -> pd.Series:
     if wide.any():
         out[wide] = s[wide].str.normalize("NFC").str.casefold()
     return out
+
+
+def _first_of_kind(keys: pd.DataFrame) -> pd.Series:
+    """False for a row whose keys already appeared above. Ids are usually written in order, and
+    keys in strictly increasing order cannot repeat: Arrow sees that in one comparison of
+    neighbours, and only keys out of order are hashed."""
+    if _increasing(keys):
+        return pd.Series(True, index=keys.index)
+    return ~keys.duplicated(keep="first")
+
+
+def _increasing(keys: pd.DataFrame) -> bool:
+    """Whether the rows, compared column by column, are in strictly increasing order (no gaps)."""
+    if len(keys) < 2 or keys.isna().to_numpy().any() or any(t != "string" for t in keys.dtypes):
+        return len(keys) < 2
+    later = pyarrow.scalar(False)  # rows already known to be later than the row above
+    for name in reversed(keys.columns):  # lexicographic: the first column decides, ties go on to the next
+        a = _arrow(keys[name])
+        before, after = a.slice(0, len(a) - 1), a.slice(1)
+        later = pc.or_(pc.greater(after, before), pc.and_(pc.equal(after, before), later))
+    return bool(pc.all(later).as_py())
 
 
 def _folded_frame(frame: pd.DataFrame) -> pd.DataFrame:
