@@ -1,5 +1,7 @@
 """At scale, every problem is still reported with its physical line: break a large synthetic
 package in known places (a quoted newline early on shifts every later line) and compare.
+With --structure, one row also gets an extra cell, so that the full byte scan (not the fast
+path for well-formed files) reads the million rows.
 
     python benchmarks/lines_at_scale.py N
 """
@@ -17,7 +19,9 @@ import pakrus
 
 
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 1_000_000
+    structure = "--structure" in sys.argv
     with tempfile.TemporaryDirectory() as tmp:
         pkg = generate(n, Path(tmp) / "pkg")
         path = pkg / "data" / "events.csv"
@@ -31,6 +35,8 @@ def main() -> int:
         ):
             lines[row + 1] = lines[row + 1].replace(old, new, 1)
             broken[field] = row + 2 + 1
+        if structure:  # row n // 4 gets a 14th cell
+            lines[n // 4 + 1] += b",extra"
         path.write_bytes(b"\n".join(lines))
         pakrus.rehash(pkg)
         start = time.perf_counter()
@@ -38,6 +44,8 @@ def main() -> int:
         took = time.perf_counter() - start
     found = {(p.code, p.line) for p in report.problems if p.file == "data/events.csv"}
     expected = {("enum", broken["status"]), ("pattern", broken["country"])}
+    if structure:
+        expected.add(("extra-cells", n // 4 + 3))
     print(f"{n:,} rows, validated in {took:.1f} s; expected {sorted(expected)}, reported {sorted(found)}")
     return 0 if expected <= found else 1
 

@@ -339,13 +339,13 @@ def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
     """Arrow's CSV reader reads the good records, every cell as a string (empty -> <NA>)."""
     if len(good) == len(scan.starts) - 1:
         body = memoryview(scan.data)[scan.ends[0] + 1 :]
-    else:
-        keep = np.zeros(scan.size + 1, dtype=np.int64)
-        stops = np.minimum(scan.ends[good] + 1, scan.size)
-        np.add.at(keep, scan.starts[good], 1)
-        np.add.at(keep, stops, -1)
-        mask = np.cumsum(keep[:-1]) > 0
-        body = np.frombuffer(scan.data, dtype=np.uint8)[mask].tobytes()
+    elif not len(good):
+        body = b""
+    else:  # the runs of consecutive good records, joined
+        cut = np.flatnonzero(np.diff(good) != 1) + 1
+        firsts, lasts = good[np.concatenate(([0], cut))], good[np.concatenate((cut - 1, [len(good) - 1]))]
+        view = memoryview(scan.data)
+        body = b"".join(view[a : b + 1] for a, b in zip(scan.starts[firsts], scan.ends[lasts], strict=True))
     frame = _frame(_arrow_table(body, expected, len(scan.quotes) > 0), expected)
     if len(frame) != len(good):  # pragma: no cover - the scan and the reader disagree on structure
         raise RuntimeError(f"pakrus: CSV scan found {len(good)} rows, the CSV reader {len(frame)}")
