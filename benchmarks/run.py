@@ -59,6 +59,7 @@ def paired(a: list[str], b: list[str], runs: int) -> dict:
         "a": statistics.median(times_a),
         "b": statistics.median(times_b),
         "ratio": statistics.median(ratios),
+        "speedup": statistics.median(1 / r for r in ratios),
         "rss_a": max(rss_a),
         "rss_b": max(rss_b),
         "runs": runs,
@@ -78,7 +79,8 @@ def machine() -> str:
         if Path("/proc/cpuinfo").exists()
         else ""
     )
-    packages = ", ".join(f"{p} {version(p)}" for p in ("pakrus", "pandas", "pandera", "frictionless", "numpy"))
+    names = ("pakrus", "pandas", "pyarrow", "pandera", "frictionless", "numpy")
+    packages = ", ".join(f"{p} {version(p)}" for p in names)
     return (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
@@ -90,13 +92,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000,1000000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--load-runs", type=int, default=15, help="runs of the load comparison (half a second each)")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     py, pakrus_cli, frictionless_cli = str(Path(sys.executable)), str(BIN / "pakrus"), str(BIN / "frictionless")
 
     rows = []
-    load = paired([py, "-c", LOAD], [py, "-c", FLOOR], args.runs)
+    load = paired([py, "-c", LOAD], [py, "-c", FLOOR], args.load_runs)
     rows.append(("Load the shipped package", "`pakrus.load_all()`", "plain `pd.read_csv`", load))
     per_row, floor_rss = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,12 +119,13 @@ def main() -> None:
 
     lines = [
         "| task | pakrus | peer | pakrus (median s) | peer (median s) | median ratio pakrus/peer "
-        "| pakrus max RSS (MiB) | peer max RSS (MiB) | runs |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| peer/pakrus (how many times faster) | pakrus max RSS (MiB) | peer max RSS (MiB) | runs |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for task, a, b, r in rows:
         lines.append(
-            f"| {task} | {a} | {b} | {r['a']:.2f} | {r['b']:.2f} | {r['ratio']:.2f} | {r['rss_a']:.0f} "
+            f"| {task} | {a} | {b} | {r['a']:.2f} | {r['b']:.2f} | {r['ratio']:.3f} | {r['speedup']:.1f}× "
+            f"| {r['rss_a']:.0f} "
             f"| {r['rss_b']:.0f} | {r['runs']} |"
         )
     lines += [
@@ -133,7 +137,7 @@ def main() -> None:
         "",
         f"Machine: {machine()}.",
         "",
-        f"Command: `python benchmarks/run.py --sizes {args.sizes} --runs {args.runs}`; "
+        f"Command: `python benchmarks/run.py --sizes {args.sizes} --runs {args.runs} --load-runs {args.load_runs}`; "
         f"written {time.strftime('%Y-%m-%d')}.",
         "",
     ]
