@@ -74,7 +74,7 @@ def _foreign_key(table: Table, fields: list[str], target: Table, keys: list[str]
 
 def _joined(frame: pd.DataFrame) -> pa.ChunkedArray:
     """One key per row, as text: the single column, or the columns joined (missing if any part is)."""
-    parts = [_text(frame[name]) for name in frame.columns]
+    parts = [_schema.arrow(frame[name]) for name in frame.columns]
     return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
 
 
@@ -249,7 +249,7 @@ def _parent(check, tables):
     needed = list(dict.fromkeys([pkey, *check.get("same", {}).values(), *check.get("parent_in", {})]))
     parent = tables[pname].frame[needed].drop_duplicates(pkey).set_index(pkey)
     keys = t.frame[via]
-    has = _member(keys, _text(parent.index.to_series()))
+    has = _member(keys, _schema.arrow(parent.index.to_series()))
     code = check.get("code", "parent-mismatch")
     out = []
     for child_field, parent_field in check.get("same", {}).items():
@@ -293,13 +293,13 @@ def _distinct(refs: list[str], tables: dict[str, Table], where: dict | None) -> 
     chunks = []
     for name, _, col in (r.partition(".") for r in refs):
         frame = tables[name].frame
-        chunks += _text(frame[col] if not where else frame.loc[_where(frame, where), col]).chunks
+        chunks += _schema.arrow(frame[col] if not where else frame.loc[_where(frame, where), col]).chunks
     return pa.chunked_array(chunks, type=pa.large_string()).drop_null()  # repeats do no harm to a look-up
 
 
 def _member(series: pd.Series, values: pa.ChunkedArray) -> np.ndarray:
     """Whether each cell is among `values` (missing cells are not); keys compare as text."""
-    return _in(_text(series), values)
+    return _in(_schema.arrow(series), values)
 
 
 def _in(keys: pa.ChunkedArray, values: pa.ChunkedArray) -> np.ndarray:
@@ -313,13 +313,6 @@ def _in(keys: pa.ChunkedArray, values: pa.ChunkedArray) -> np.ndarray:
 
 def _unique(keys: pa.ChunkedArray) -> pa.Array:
     return pc.unique(keys).drop_null()
-
-
-def _text(series: pd.Series) -> pa.ChunkedArray:
-    """A column as Arrow text (no copy for a pandas string column stored in Arrow)."""
-    text = series if series.dtype == "string" else series.astype("string")
-    array = pa.array(text.array, type=pa.large_string())
-    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
 
 
 def _where(frame: pd.DataFrame, conditions: dict) -> pd.Series:

@@ -115,7 +115,7 @@ def plain_cells(s: pd.Series) -> pd.Series:
     U+007E, so no control, invisible, decomposed or Cyrillic character), not starting with a space
     or = @ + -, not ending with a space. Arrow tells these apart at a few GB/s; the rules' own
     checks, partly in Python, then run only on the other cells (usually few)."""
-    a = _arrow(s)
+    a = _schema.arrow(s)
     risky = pc.or_(pc.match_substring_regex(a, "^[ =@+\\-]"), pc.ends_with(a, " "))
     ok = pc.and_(pc.ascii_is_printable(a), pc.invert(risky))  # printable ASCII is ASCII: "é" is not
     return pd.Series(ok.fill_null(True).to_numpy(zero_copy_only=False), index=s.index)
@@ -131,17 +131,12 @@ def _on_suspects(s: pd.Series, rule, plain: pd.Series | None) -> pd.Series:
     return ok
 
 
-def _arrow(s: pd.Series):
-    """The Arrow array behind a pandas string column (no copy when pandas stores strings in Arrow)."""
-    return pyarrow.array(s.array, type=pyarrow.large_string())
-
-
 def _folded(s: pd.Series) -> pd.Series:
     """Values as compared for uniqueness: NFC-normalised and case-folded (ids differing only so
     collide). ASCII cells, nearly all, are lower-cased by Arrow; only the others go through Python."""
     if s.dtype != "string":
         return s
-    a = _arrow(s)
+    a = _schema.arrow(s)
     out = pd.Series(pd.arrays.ArrowStringArray(pc.ascii_lower(a)), index=s.index)
     wide = ~pc.string_is_ascii(a).fill_null(True).to_numpy(zero_copy_only=False)
     if wide.any():
@@ -164,7 +159,7 @@ def _increasing(keys: pd.DataFrame) -> bool:
         return len(keys) < 2
     later = pyarrow.scalar(False)  # rows already known to be later than the row above
     for name in reversed(keys.columns):  # lexicographic: the first column decides, ties go on to the next
-        a = _arrow(keys[name])
+        a = _schema.arrow(keys[name])
         before, after = a.slice(0, len(a) - 1), a.slice(1)
         later = pc.or_(pc.greater(after, before), pc.and_(pc.equal(after, before), later))
     return bool(pc.all(later).as_py())

@@ -80,7 +80,7 @@ def _read(text: pd.Series, field: dict, categorical: bool):
         if not (categorical and enum(field)):
             return text, np.zeros(len(text), dtype=bool), "type-error"
         categories = pa.array(enum(field), type=pa.large_string())
-        codes = pc.index_in(_arrow(text), value_set=categories).fill_null(-1).to_numpy(zero_copy_only=False)
+        codes = pc.index_in(arrow(text), value_set=categories).fill_null(-1).to_numpy(zero_copy_only=False)
         values = pd.Series(pd.Categorical.from_codes(codes, dtype=dtype(field)), index=text.index)
         return values, present & (codes < 0), "enum"
     if kind == "boolean":
@@ -106,7 +106,7 @@ def _dates(text: pd.Series) -> pd.Series:
     """YYYY-MM-DD text (or <NA>) -> dates; NaT where no such day exists (2021-02-30). Arrow cuts
     out the digits and numpy checks the calendar: pandas' own parser goes through Python objects,
     ten times slower at a million cells."""
-    a = pc.fill_null(_arrow(text), "1970-01-01")
+    a = pc.fill_null(arrow(text), "1970-01-01")
     y, m, d = (pc.cast(pc.utf8_slice_codeunits(a, i, j), pa.int64()).to_numpy() for i, j in ((0, 4), (5, 7), (8, 10)))
     month = (y - 1970) * 12 + (m - 1)
     first = month.astype("datetime64[M]").astype("datetime64[D]")
@@ -116,9 +116,12 @@ def _dates(text: pd.Series) -> pd.Series:
     return pd.Series(values, index=text.index)
 
 
-def _arrow(text: pd.Series) -> pa.ChunkedArray | pa.Array:
-    """The Arrow array behind a pandas string column (no copy when pandas keeps it in Arrow)."""
-    return pa.array(text.array, type=pa.large_string())
+def arrow(text: pd.Series) -> pa.ChunkedArray:
+    """A column as Arrow text: the array behind a pandas string column, without a copy when
+    pandas keeps it in Arrow (as it does with pyarrow installed); other columns as their text."""
+    text = text if text.dtype == "string" else text.astype("string")
+    array = pa.array(text.array, type=pa.large_string())
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
 
 
 def show(value) -> str:
