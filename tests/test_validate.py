@@ -729,3 +729,19 @@ def test_random_byte_edits_never_crash_the_validator_or_the_loader(tmp_path):
             assert exc.problems and not report.valid
         assert snapshot(pkg) == before
         shutil.rmtree(pkg)
+
+
+def test_thousands_of_unknown_ids_are_all_reported_and_only_the_first_are_hinted(package):
+    """A hint compares the id with every known id; past 200 per check the message says what to do
+    without one, so a fork with many broken ids is still reported quickly and in full."""
+    header, rows, lines = edit.read(package, "citations")
+    at = header.index("record_id")
+    extra = [[*rows[0][:at], f"evt-9{n:05d}", *rows[0][at + 1 :]] for n in range(300)]
+    edit.write(package, "citations", header, rows + extra)
+    pakrus.rehash(package)
+    unknown = [p for p in pakrus.validate(package).problems if p.code == "record-unknown"]
+    assert len(unknown) == 300
+    assert sorted(p.line for p in unknown) == list(range(lines[-1] + 1, lines[-1] + 301))
+    hinted = [p for p in sorted(unknown) if "did you mean" in p.message]
+    assert len(hinted) == 200 and hinted[-1].line == lines[-1] + 200
+    assert all("add that row or correct the id" in p.message for p in sorted(unknown)[200:])

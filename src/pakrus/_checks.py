@@ -63,11 +63,11 @@ def _foreign_key(table: Table, fields: list[str], target: Table, keys: list[str]
     present = child.notna().all(axis=1).to_numpy()
     found = _in(_joined(child), _joined(target.frame[keys]))
 
-    candidates = functools.cache(lambda: target.frame[keys[0]].dropna().astype(str).to_numpy())
+    hint = _Hints(lambda: target.frame[keys[0]].dropna().astype(str).to_numpy())
 
     def message(i):
         value = "/".join(str(child.iloc[i][f]) for f in fields)
-        return f"{'/'.join(fields)} {value!r} is not a {'/'.join(keys)} of {target.rel}" + _hint(value, candidates())
+        return f"{'/'.join(fields)} {value!r} is not a {'/'.join(keys)} of {target.rel}" + hint(value)
 
     return table.report(present & ~found, fields[0], "foreign-key", message)
 
@@ -78,9 +78,21 @@ def _joined(frame: pd.DataFrame) -> pa.ChunkedArray:
     return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
 
 
-def _hint(value: str, candidates) -> str:
-    close = difflib.get_close_matches(value, list(candidates[:100_000]), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else "; add that row or correct the id"
+class _Hints:
+    """ "Did you mean ...?" for unknown ids: the closest of the known ids (up to 100 000 of them,
+    read once). Each hint compares the id with every candidate, so one check words hints for its
+    first 200 problems only: a fork with thousands of broken ids is reported in seconds, not hours."""
+
+    LIMIT = 200
+
+    def __init__(self, candidates):
+        self.candidates = functools.cache(lambda: list(candidates()[:100_000]))
+        self.given = 0
+
+    def __call__(self, value: str) -> str:
+        self.given += 1
+        close = difflib.get_close_matches(value, self.candidates(), n=1, cutoff=0.6) if self.given <= self.LIMIT else []
+        return f"; did you mean {close[0]!r}?" if close else "; add that row or correct the id"
 
 
 # Checks named in validation/checks.json
@@ -194,14 +206,13 @@ def _reference_any(check, tables):
     known = _values(check["targets"], tables)
     values = t.frame[field]
     bad = values.notna().to_numpy() & ~_member(values, known)
-    candidates = functools.cache(lambda: _unique(known).to_numpy(zero_copy_only=False))
+    hint = _Hints(lambda: _unique(known).to_numpy(zero_copy_only=False))
     return t.report(
         bad,
         field,
         check.get("code", "record-unknown"),
         lambda i: (
-            f"{field} {t.value(field, i)} exists in none of {', '.join(check['targets'])}"
-            + _hint(str(values.iloc[i]), candidates())
+            f"{field} {t.value(field, i)} exists in none of {', '.join(check['targets'])}" + hint(str(values.iloc[i]))
         ),
     )
 
