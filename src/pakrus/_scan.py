@@ -372,7 +372,7 @@ def _arrow_table(body, expected: list[str], newlines_in_values: bool) -> pa.Tabl
         return pa.table({name: pa.array([], type=pa.large_string()) for name in expected})
     return pa_csv.read_csv(
         pa.py_buffer(body),
-        read_options=pa_csv.ReadOptions(column_names=expected, block_size=_CHUNK),
+        read_options=pa_csv.ReadOptions(column_names=expected, block_size=_CHUNK, use_threads=len(body) > _CHUNK),
         parse_options=pa_csv.ParseOptions(newlines_in_values=newlines_in_values),
         convert_options=pa_csv.ConvertOptions(
             column_types=dict.fromkeys(expected, pa.large_string()),

@@ -75,10 +75,10 @@ def parse(
 def _read(text: pd.Series, field: dict, categorical: bool):
     """(typed values, mask of unreadable cells, problem code) for one column."""
     kind = field.get("type", "string")
+    if kind == "string" and not (categorical and enum(field)):
+        return text, np.zeros(len(text), dtype=bool), "type-error"
     present = text.notna().to_numpy()
     if kind == "string":
-        if not (categorical and enum(field)):
-            return text, np.zeros(len(text), dtype=bool), "type-error"
         categories = pa.array(enum(field), type=pa.large_string())
         codes = pc.index_in(arrow(text), value_set=categories).fill_null(-1).to_numpy(zero_copy_only=False)
         values = pd.Series(pd.Categorical.from_codes(codes, dtype=dtype(field)), index=text.index)
