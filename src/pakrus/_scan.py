@@ -74,7 +74,7 @@ def read_scanned(data: bytes, rel: str, expected: list[str]) -> Raw:
     return Raw(header, frame, scan.lines[good], problems, complete=len(good) == rows)
 
 
-def _read_clean(data: bytes, expected: list[str]) -> Raw | None:
+def _read_clean(data: bytes | mmap.mmap, expected: list[str]) -> Raw | None:
     """The fast path for a well-formed file: Arrow reads it whole and the scan is skipped, or
     limited to quotes and newlines when the file has quotes. None at the first sign of trouble
     (which the full scan then finds and reports); on a well-formed file both give the same Raw."""
@@ -89,19 +89,13 @@ def _read_clean(data: bytes, expected: list[str]) -> Raw | None:
     present = _present(data, b'\r\0"')
     if b"\r" in present or b"\0" in present:
         return None
-    arr = np.frombuffer(data, dtype=np.uint8)
-    quotes = _offsets(arr, _QUOTE) if b'"' in present else np.zeros(0, np.int64)
-    if len(quotes) % 2 or _quote_problems(data, quotes):
-        return None
     body = memoryview(data)[header_end + 1 :]
     lines, quoted_newlines = None, False
-    if len(quotes):  # a quoted newline moves every later record down a line
-        newlines = _offsets(arr, _LF)
-        ends = _unquoted(newlines, quotes)
-        if np.any(np.diff(ends) == 1):  # a blank line
+    if b'"' in present:  # quotes can hide newlines, which move every later record down a line
+        scan = _Scan(data)
+        if len(scan.quotes) % 2 or scan.bad_quotes or np.any(scan.starts[1:] == scan.ends[1:]):  # or a blank line
             return None
-        lines = np.searchsorted(newlines, ends[ends + 1 < arr.size] + 1) + 1
-        quoted_newlines = len(ends) < len(newlines)
+        lines, quoted_newlines = scan.lines[1:], scan.multiline
     try:
         table = _arrow_table(body, expected, quoted_newlines)
     except pa.ArrowInvalid:  # a row with too many or too few cells
@@ -223,22 +217,31 @@ def _offsets(arr: np.ndarray, byte: int) -> np.ndarray:
 
 
 class _Scan:
-    """Record boundaries, lines and cell counts of CSV bytes, computed with numpy."""
+    """Record boundaries, lines and cell counts of CSV bytes, computed with numpy. Commas, the most
+    numerous byte, are only located when cell counts or cell numbers are asked for."""
 
-    def __init__(self, data: bytes):
-        self.data = data.replace(b"\r\n", b"\n") if b"\r\n" in data else data
-        arr = np.frombuffer(self.data, dtype=np.uint8)
-        self.size = len(arr)
-        self.quotes = _offsets(arr, _QUOTE)
-        self.newlines = _offsets(arr, _LF)
-        self.commas = _unquoted(_offsets(arr, _COMMA), self.quotes)
+    def __init__(self, data: bytes | mmap.mmap):
+        # (`in` and find on a mapped file are slow: _present looks for the CR instead)
+        self.data = bytes(data).replace(b"\r\n", b"\n") if b"\r" in _present(data, b"\r") else data
+        self.arr = np.frombuffer(self.data, dtype=np.uint8)
+        self.size = len(self.arr)
+        self.quotes = _offsets(self.arr, _QUOTE)
+        self.newlines = _offsets(self.arr, _LF)
         ends = _unquoted(self.newlines, self.quotes)
+        self.multiline = len(ends) < len(self.newlines)  # some quoted cell holds a newline
         self.starts = np.concatenate(([0], ends + 1))
         self.ends = np.concatenate((ends, [self.size]))
         if self.starts[-1] == self.size:  # the file ends with a newline
             self.starts, self.ends = self.starts[:-1], self.ends[:-1]
         self.lines = np.searchsorted(self.newlines, self.starts) + 1
-        self.cells = np.searchsorted(self.commas, self.ends) - np.searchsorted(self.commas, self.starts) + 1
+
+    @cached_property
+    def commas(self) -> np.ndarray:
+        return _unquoted(_offsets(self.arr, _COMMA), self.quotes)
+
+    @cached_property
+    def cells(self) -> np.ndarray:
+        return np.searchsorted(self.commas, self.ends) - np.searchsorted(self.commas, self.starts) + 1
 
     def locate(self, offset: int) -> tuple[int, int]:
         """Physical line and cell number (1-based) of a byte offset."""
@@ -360,7 +363,7 @@ def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
         firsts, lasts = good[np.concatenate(([0], cut))], good[np.concatenate((cut - 1, [len(good) - 1]))]
         view = memoryview(scan.data)
         body = b"".join(view[a : b + 1] for a, b in zip(scan.starts[firsts], scan.ends[lasts], strict=True))
-    frame = _frame(_arrow_table(body, expected, len(scan.quotes) > 0), expected)
+    frame = _frame(_arrow_table(body, expected, scan.multiline), expected)
     if len(frame) != len(good):  # pragma: no cover - the scan and the reader disagree on structure
         raise RuntimeError(f"pakrus: CSV scan found {len(good)} rows, the CSV reader {len(frame)}")
     return frame
