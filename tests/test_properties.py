@@ -219,7 +219,7 @@ def test_dates_read_as_pandas_reads_them(cells):
     from pakrus import _schema
 
     text = pd.Series(cells, dtype="string")
-    mine = _schema._dates(text)
+    mine = pd.Series(_schema._dates(_schema.arrow(text)).to_pandas())
     theirs = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype(_schema.DATE_DTYPE)
     assert mine.isna().tolist() == theirs.isna().tolist()
     assert mine.dropna().tolist() == theirs.dropna().tolist()
@@ -242,3 +242,50 @@ def test_repeated_keys_are_found_whether_or_not_rows_are_in_order(rows, in_order
     width = len(rows[0]) if rows else 1
     keys = pd.DataFrame(rows or None, columns=[f"k{i}" for i in range(width)], dtype="string")
     assert _pandera._first_of_kind(keys).tolist() == (~keys.duplicated(keep="first")).tolist()
+
+
+_NUMERIC = st.one_of(
+    st.from_regex(r"\A[+-]?[0-9]{1,20}\Z"),
+    st.from_regex(r"\A[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?\Z"),
+    st.floats(allow_nan=False).map(repr),
+    st.sampled_from(["true", "false", "NaN", "inf", "1e999", "-0", "+0042", "1,000", " 1", "7\n", "١٢"]),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NUMERIC | st.none(), min_size=1, max_size=20))
+def test_typed_cells_read_as_python_reads_them(cells):
+    """The loader reads integers, years, numbers and booleans with Arrow; each value must be what
+    Python's int()/float() make of the text the Table Schema's lexical form allows, and every
+    other non-empty cell must be missing and reported, at its own line."""
+    import math
+    import re
+
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from pakrus import _schema
+
+    lexical = {"integer": _schema._INTEGER, "year": _schema._YEAR, "number": _schema._NUMBER}
+    fields = [{"name": kind, "type": kind} for kind in ("integer", "year", "number", "boolean")]
+    text = pa.array(cells, type=pa.large_string())
+    raw = pa.Table.from_arrays([text] * len(fields), names=[f["name"] for f in fields])
+    lines = np.arange(2, len(cells) + 2)
+    frame, problems = _schema.parse(raw, {"fields": fields}, "t.csv", lines)
+    reported = {(p.line, p.column) for p in problems}
+    for col, field in enumerate(fields, start=1):
+        kind = field["name"]
+        for line, cell, got in zip(lines, cells, frame[kind], strict=True):
+            if kind == "boolean":
+                expected = {"true": True, "false": False}.get(cell)
+            elif cell is not None and re.fullmatch(lexical[kind], cell):
+                expected = int(cell) if kind != "number" else float(cell)
+                expected = expected if kind != "number" or math.isfinite(expected) else None
+            else:
+                expected = None
+            assert (None if got is pd.NA else got) == expected, (kind, cell)
+            if kind == "number" and expected is not None:
+                assert math.copysign(1, got) == math.copysign(1, expected)  # -0 stays -0
+            assert ((line, col) in reported) == (cell is not None and expected is None), (kind, cell)

@@ -45,12 +45,15 @@ def load(name: str, path: PathLike = None) -> pd.DataFrame:
 def located(name: str, path: PathLike = None) -> tuple[pd.DataFrame, list[int], str]:
     """Like `load`, with the physical line of each row and the file's path in the package."""
     root = _files.find_root(path)
-    resource = _resource(root, name)
+    return _located(root, _resource(root, name))
+
+
+def _located(root, resource: dict) -> tuple[pd.DataFrame, list[int], str]:
     table_schema = _schema_of(root, resource)
     rel = resource["path"]
     data = _checked_bytes(root, resource)
     raw = _scan.read(data, rel, _schema.names(table_schema))
-    frame, problems = _schema.parse(raw.frame, table_schema, rel, raw.lines)
+    frame, problems = _schema.parse(raw.table, table_schema, rel, raw.lines)
     if raw.problems or problems:
         raise PakrusError(raw.problems + problems)
     return frame, [int(n) for n in raw.lines], rel
@@ -58,7 +61,8 @@ def located(name: str, path: PathLike = None) -> tuple[pd.DataFrame, list[int], 
 
 def load_all(path: PathLike = None) -> dict[str, pd.DataFrame]:
     """Every table, by name, in the order of datapackage.json."""
-    return {name: load(name, path) for name in tables(path)}
+    root = _files.find_root(path)
+    return {r["name"]: _located(root, r)[0] for r in _files.read_json(root, DESCRIPTOR).value["resources"]}
 
 
 def resolve(record_id: str, path: PathLike = None) -> dict:

@@ -27,14 +27,19 @@ _QUOTE, _COMMA, _LF = 34, 44, 10
 
 @dataclass
 class Raw:
-    """The cells of one CSV file as strings (empty cell -> <NA>), and where each row starts."""
+    """The cells of one CSV file as Arrow text (empty cell -> null), and where each row starts."""
 
     header: list[str]
-    frame: pd.DataFrame
+    table: pa.Table  # one large_string column per expected field, in order
     lines: np.ndarray
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False when no row could be read (bad bytes, wrong header)
     complete: bool = True  # False when some rows were left out (quoting, cell counts)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The cells as pandas string columns (empty cell -> <NA>), sharing the Arrow text."""
+        return _frame(self.table)
 
 
 def read(data: bytes | mmap.mmap, rel: str, expected: list[str]) -> Raw:
@@ -46,7 +51,7 @@ def read_scanned(data: bytes, rel: str, expected: list[str]) -> Raw:
     """Parse `data` after a full scan of its bytes, reporting every problem found."""
     data = bytes(data)  # a mapped file becomes bytes here: this path edits and decodes them
     problems: list[Problem] = []
-    empty = Raw([], pd.DataFrame(columns=expected, dtype="string"), np.zeros(0, np.int64), problems, False)
+    empty = Raw([], _arrow_table(b"", expected, False), np.zeros(0, np.int64), problems, False)
     if not data:
         problems.append(
             Problem(
@@ -67,11 +72,11 @@ def read_scanned(data: bytes, rel: str, expected: list[str]) -> Raw:
     header = scan.header()
     if header != expected:
         problems.append(_header_problem(rel, header, expected))
-        return Raw(header, empty.frame, empty.lines, problems, False)
+        return Raw(header, empty.table, empty.lines, problems, False)
     good = scan.good_records(len(expected), rel, problems)
-    frame = _parse(scan, good, expected)
+    table = _parse(scan, good, expected)
     rows = int((scan.starts[1:] < scan.ends[1:]).sum())  # records that are not blank lines
-    return Raw(header, frame, scan.lines[good], problems, complete=len(good) == rows)
+    return Raw(header, table, scan.lines[good], problems, complete=len(good) == rows)
 
 
 def _read_clean(data: bytes | mmap.mmap, expected: list[str]) -> Raw | None:
@@ -105,7 +110,7 @@ def _read_clean(data: bytes | mmap.mmap, expected: list[str]) -> Raw | None:
         if cells + table.num_rows * len(expected) - (data[-1:] != b"\n") != len(body):
             return None  # a blank line, which the reader skipped
         lines = np.arange(2, table.num_rows + 2)
-    return Raw(list(expected), _frame(table, expected), lines) if table.num_rows == len(lines) else None
+    return Raw(list(expected), table, lines) if table.num_rows == len(lines) else None
 
 
 # Bytes
@@ -352,7 +357,7 @@ def _header_problem(rel: str, found: list[str], expected: list[str]) -> Problem:
     )
 
 
-def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
+def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pa.Table:
     """Arrow's CSV reader reads the good records, every cell as a string (empty -> <NA>)."""
     if len(good) == len(scan.starts) - 1:
         body = memoryview(scan.data)[scan.ends[0] + 1 :]
@@ -363,16 +368,16 @@ def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pd.DataFrame:
         firsts, lasts = good[np.concatenate(([0], cut))], good[np.concatenate((cut - 1, [len(good) - 1]))]
         view = memoryview(scan.data)
         body = b"".join(view[a : b + 1] for a, b in zip(scan.starts[firsts], scan.ends[lasts], strict=True))
-    frame = _frame(_arrow_table(body, expected, scan.multiline), expected)
-    if len(frame) != len(good):  # pragma: no cover - the scan and the reader disagree on structure
-        raise RuntimeError(f"pakrus: CSV scan found {len(good)} rows, the CSV reader {len(frame)}")
-    return frame
+    table = _arrow_table(body, expected, scan.multiline)
+    if table.num_rows != len(good):  # pragma: no cover - the scan and the reader disagree on structure
+        raise RuntimeError(f"pakrus: CSV scan found {len(good)} rows, the CSV reader {table.num_rows}")
+    return table
 
 
 def _arrow_table(body, expected: list[str], newlines_in_values: bool) -> pa.Table:
     """CSV records without their header -> one Arrow text column per field (empty cell -> null)."""
     if not len(body):
-        return pa.table({name: pa.array([], type=pa.large_string()) for name in expected})
+        return pa.Table.from_arrays([pa.array([], type=pa.large_string())] * len(expected), names=expected)
     return pa_csv.read_csv(
         pa.py_buffer(body),
         read_options=pa_csv.ReadOptions(column_names=expected, block_size=_CHUNK, use_threads=len(body) > _CHUNK),
@@ -386,9 +391,9 @@ def _arrow_table(body, expected: list[str], newlines_in_values: bool) -> pa.Tabl
     )
 
 
-def _frame(table: pa.Table, expected: list[str]) -> pd.DataFrame:
+def _frame(table: pa.Table) -> pd.DataFrame:
     """Arrow text columns -> pandas string columns, without copying the text."""
     string = pd.StringDtype()
     frame = table.to_pandas(types_mapper=lambda kind: string if kind == pa.large_string() else None)
-    frame.columns = expected
+    frame.columns = table.column_names  # as given, even where two are the same
     return frame

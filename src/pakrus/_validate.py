@@ -183,7 +183,7 @@ def _rows(resource: dict, schema: dict, data: bytes, problems: list[Problem]) ->
     if not raw.readable:  # leave it out of the cross-table checks rather than report its rows as missing
         problems += raw.problems
         return None
-    frame, type_problems = _schema.parse(raw.frame, schema, rel, raw.lines, categorical=False)
+    frame, type_problems = _schema.parse(raw.table, schema, rel, raw.lines, categorical=False)
     unreadable = {(p.line, p.column) for p in type_problems}
     cell_problems = [
         p for p in _pandera.problems(schema, frame, rel, raw.lines) if (p.line, p.column) not in unreadable
