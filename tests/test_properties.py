@@ -210,7 +210,10 @@ def test_a_cell_screened_as_plain_passes_every_hygiene_rule(cells):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z") | st.none(), min_size=1, max_size=30))
+@given(
+    st.lists(st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z") | st.none(), min_size=1, max_size=30)
+    | st.lists(st.dates().map(str) | st.none(), min_size=1, max_size=30)  # real days only: Arrow's cast
+)
 def test_dates_read_as_pandas_reads_them(cells):
     """pakrus cuts dates apart with Arrow and checks the calendar with numpy; the answer must be
     pandas' own strict %Y-%m-%d reading, invalid days (2021-02-30, month 13, day 00) included."""

@@ -745,3 +745,27 @@ def test_thousands_of_unknown_ids_are_all_reported_and_only_the_first_are_hinted
     hinted = [p for p in sorted(unknown) if "did you mean" in p.message]
     assert len(hinted) == 200 and hinted[-1].line == lines[-1] + 200
     assert all("add that row or correct the id" in p.message for p in sorted(unknown)[200:])
+
+
+def test_reading_rows_imports_nothing_so_it_can_run_beside_the_imports():
+    """The validator reads rows in a thread while the main thread imports frictionless and
+    pandera; that is safe only if reading (fast path and full scan alike) imports no module."""
+    code = """
+import mmap, sys, pakrus
+from pakrus import _files, _scan
+samples = [
+    b"a,b\\n1,2\\n", b'a,b\\n"x\\ny",2\\n', b"\\xef\\xbb\\xbfa,b\\n1,2\\n", b"a,b\\n\\xff,2\\n",
+    b"a,b\\r\\n1,2\\r\\n", b"a,b\\n1,2,3\\n", b"a,b\\n\\n1,2\\n", b"", b"x,y\\n1,2\\n",
+    b"a,b\\n1\\x00,2\\n", b'a,b\\n"1,2\\n', b'a,b\\n1"x,2\\n',
+]
+reads = [(data, ["a", "b"]) for data in samples]
+events = [f["name"] for f in pakrus.schema("events")["fields"]]
+with open(_files.default_root() / "data" / "events.csv", "rb") as file:  # mapped, as the validator does
+    reads.append((mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ), events))
+before = set(sys.modules)
+for data, names in reads:
+    _scan.read(data, "t.csv", names)
+print(sorted(set(sys.modules) - before))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -84,12 +84,7 @@ def _read_clean(data: bytes | mmap.mmap, expected: list[str]) -> Raw | None:
     limited to quotes and newlines when the file has quotes. None at the first sign of trouble
     (which the full scan then finds and reports); on a well-formed file both give the same Raw."""
     header_end = data.find(b"\n")
-    if (
-        header_end < 0
-        or data[:header_end] != ",".join(expected).encode()
-        or b'"' in data[:header_end]
-        or not _valid_utf8(data)
-    ):
+    if header_end < 0 or data[:header_end] != ",".join(expected).encode() or b'"' in data[:header_end]:
         return None
     present = _present(data, b'\r\0"')
     if b"\r" in present or b"\0" in present:
@@ -101,9 +96,9 @@ def _read_clean(data: bytes | mmap.mmap, expected: list[str]) -> Raw | None:
         if len(scan.quotes) % 2 or scan.bad_quotes or np.any(scan.starts[1:] == scan.ends[1:]):  # or a blank line
             return None
         lines, quoted_newlines = scan.lines[1:], scan.multiline
-    try:
+    try:  # every byte outside the header is a cell's, a comma, a quote or a newline: Arrow checks UTF-8
         table = _arrow_table(body, expected, quoted_newlines)
-    except pa.ArrowInvalid:  # a row with too many or too few cells
+    except pa.ArrowInvalid:  # bytes that are not UTF-8, or a row with too many or too few cells
         return None
     if lines is None:  # no quotes: a record is a line, and every byte is a cell's, a comma or a newline
         cells = sum(pc.sum(pc.binary_length(column)).as_py() or 0 for column in table.columns)
@@ -377,7 +372,7 @@ def _parse(scan: _Scan, good: np.ndarray, expected: list[str]) -> pa.Table:
 def _arrow_table(body, expected: list[str], newlines_in_values: bool) -> pa.Table:
     """CSV records without their header -> one Arrow text column per field (empty cell -> null)."""
     if not len(body):
-        return pa.Table.from_arrays([pa.array([], type=pa.large_string())] * len(expected), names=expected)
+        return pa.Table.from_arrays([pa.nulls(0, pa.large_string())] * len(expected), names=expected)
     return pa_csv.read_csv(
         pa.py_buffer(body),
         read_options=pa_csv.ReadOptions(column_names=expected, block_size=_CHUNK, use_threads=len(body) > _CHUNK),

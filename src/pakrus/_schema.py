@@ -111,10 +111,15 @@ def _read(text: pa.ChunkedArray, field: dict, categorical: bool):
     return pc.cast(pc.utf8_ltrim(good, "+"), pa.int64()), "type-error"  # Arrow's cast refuses a leading +
 
 
-def _dates(text: pa.ChunkedArray) -> pa.Array:
+def _dates(text: pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """YYYY-MM-DD text (or null) -> timestamp[s]; null where no such day exists (2021-02-30).
-    Arrow cuts out the digits and numpy checks the calendar: pandas' own parser goes through
-    Python objects, ten times slower at a million cells."""
+    Arrow's cast reads a column of real dates at once but refuses the whole column for one
+    impossible day; then Arrow cuts out the digits and numpy checks the calendar. (pandas' own
+    parser goes through Python objects, ten times slower at a million cells.)"""
+    try:
+        return pc.cast(text, pa.timestamp("s"))
+    except pa.ArrowInvalid:
+        pass
     a = pc.fill_null(text, "1970-01-01")
     y, m, d = (pc.cast(pc.utf8_slice_codeunits(a, i, j), pa.int64()).to_numpy() for i, j in ((0, 4), (5, 7), (8, 10)))
     month = (y - 1970) * 12 + (m - 1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import mmap
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from pakrus import _checks, _files, _jsonpos, _metadata, _pandera, _scan, _schema
+from pakrus import _checks, _files, _jsonpos, _metadata, _scan, _schema
 from pakrus._files import CHECKS, DESCRIPTOR
 from pakrus._problems import PakrusError, Problem, Report
 
@@ -26,18 +26,20 @@ def validate(path: str | os.PathLike | None = None) -> Report:
     except PakrusError as exc:
         return Report(tuple(sorted(exc.problems)))
     at = _Locator(descriptor)
-    found = _metadata.package_problems(descriptor.value)
-    problems += at.all(found)
-    if not any(pointer in ("", "/resources") for pointer, _ in found):
-        schemas, tables = _tables(root, descriptor.value, at, problems)
-        # A cell that could not be read is reported once, as such, not again by every check that needs it.
-        unreadable = {(p.file, p.line, p.column) for p in problems if p.code in ("type-error", "enum")}
-        problems += [
-            p
-            for p in _checks.foreign_keys(tables) + _cross_table(root, schemas, tables)
-            if (p.file, p.line, p.column) not in unreadable
-        ]
-        problems += _unlisted(root, descriptor.value)
+    with _Ahead(root, descriptor.value, at) as ahead:  # rows are read while the metadata is checked
+        found = _metadata.package_problems(descriptor.value)
+        problems += at.all(found)
+        if any(pointer in ("", "/resources") for pointer, _ in found):
+            return Report(tuple(sorted(set(problems))))
+        schemas, tables = _tables(root, descriptor.value, at, problems, ahead)
+    # A cell that could not be read is reported once, as such, not again by every check that needs it.
+    unreadable = {(p.file, p.line, p.column) for p in problems if p.code in ("type-error", "enum")}
+    problems += [
+        p
+        for p in _checks.foreign_keys(tables) + _cross_table(root, schemas, tables)
+        if (p.file, p.line, p.column) not in unreadable
+    ]
+    problems += _unlisted(root, descriptor.value)
     return Report(tuple(sorted(set(problems))))
 
 
@@ -61,21 +63,73 @@ class _Locator:
 # Resources
 
 
-def _tables(root: Path, descriptor: dict, at: _Locator, problems: list[Problem]):
+class _Ahead:
+    """Reads the rows of the data files in a thread, in the order of datapackage.json, while the
+    main thread imports frictionless and pandera and checks the metadata: at a million rows the
+    CSV reader, which releases the GIL, hides most of that fixed cost. Only a file that passes
+    every check of `_read_file` and whose Table Schema names its fields is read ahead; the read
+    is used only if the schema, once checked, names the same fields. The thread runs `_scan.read`
+    alone, which imports nothing (a test holds it to that), so no import races the main thread's.
+    """
+
+    def __init__(self, root: Path, descriptor: dict, at: _Locator):
+        self.files: dict[int, tuple[bytes | mmap.mmap, list[str], Future]] = {}
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        resources = descriptor.get("resources")
+        for i, resource in enumerate(resources if isinstance(resources, list) else []):
+            names = _field_names(root, resource)
+            unread: list[Problem] = []
+            data = _read_file(root, resource, f"/resources/{i}", at, unread) if names else None
+            if data is not None and not unread:
+                self.files[i] = (data, names, self.pool.submit(_scan.read, data, resource["path"], names))
+
+    def __enter__(self) -> _Ahead:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+    def data(self, i: int) -> bytes | mmap.mmap | None:
+        return self.files[i][0] if i in self.files else None
+
+    def raw(self, i: int, names: list[str]) -> _scan.Raw | None:
+        """The rows of resource `i` as read ahead, if they were read with these field names."""
+        if i in self.files and self.files[i][1] == names:
+            return self.files[i][2].result()
+        return None
+
+
+def _field_names(root: Path, resource) -> list[str] | None:
+    """The field names a resource's Table Schema gives, if they can be read at a glance."""
+    try:
+        if not isinstance(resource, dict) or _files.unsafe_reason(root, resource.get("schema")):
+            return None
+        fields = _files.read_json(root, resource["schema"]).value.get("fields")
+        names = [f["name"] for f in fields]
+    except (PakrusError, AttributeError, KeyError, TypeError):
+        return None
+    return names if names and all(isinstance(n, str) for n in names) else None
+
+
+def _tables(root: Path, descriptor: dict, at: _Locator, problems: list[Problem], ahead: _Ahead):
     """The valid schema of every resource, and the rows of every resource that could be read."""
-    resources = [r for r in descriptor["resources"] if isinstance(r, dict)]
-    names = [r.get("name") for r in resources]
+    resources = [(i, r) for i, r in enumerate(descriptor["resources"]) if isinstance(r, dict)]
+    names = [r.get("name") for _, r in resources]
     schemas, tables, digests = {}, {}, []
     with ThreadPoolExecutor(max_workers=1) as hashing:  # sha256 runs beside the row checks
-        for i, resource in enumerate(resources):
+        for i, resource in resources:
             schema = _read_schema(root, resource, f"/resources/{i}", at, names, problems)
-            data = _read_file(root, resource, f"/resources/{i}", at, problems)
+            data = ahead.data(i)
+            if data is None:
+                data = _read_file(root, resource, f"/resources/{i}", at, problems)
             if data is not None:
                 digests.append(hashing.submit(_integrity, resource, data, f"/resources/{i}", at))
             schemas[resource.get("name")] = schema
-            table = _rows(resource, schema, data, problems) if schema is not None and data is not None else None
-            if table is not None:
-                tables[resource["name"]] = table
+            if schema is not None and data is not None:
+                raw = ahead.raw(i, _schema.names(schema)) or _scan.read(data, resource["path"], _schema.names(schema))
+                table = _rows(resource, schema, raw, problems)
+                if table is not None:
+                    tables[resource["name"]] = table
     for digest in digests:
         problems += digest.result()
     return schemas, tables
@@ -176,10 +230,11 @@ def _integrity(resource: dict, data: bytes, pointer: str, at: _Locator) -> list[
     return out
 
 
-def _rows(resource: dict, schema: dict, data: bytes, problems: list[Problem]) -> _checks.Table | None:
+def _rows(resource: dict, schema: dict, raw: _scan.Raw, problems: list[Problem]) -> _checks.Table | None:
     """The table's rows, typed, after the cell-level checks; None when no row could be read."""
+    from pakrus import _pandera  # here, not above: pandera imports while the first rows are read
+
     rel = resource["path"]
-    raw = _scan.read(data, rel, _schema.names(schema))
     if not raw.readable:  # leave it out of the cross-table checks rather than report its rows as missing
         problems += raw.problems
         return None
