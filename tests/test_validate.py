@@ -166,6 +166,19 @@ def wrong_byte_count(pkg):
     return {("datapackage.json", *resource_key(pkg, TABLES[1], "bytes"), "bytes-mismatch")}
 
 
+def test_a_resource_after_a_broken_entry_is_located_at_its_own_entry(package):
+    """A non-object among the resources is reported, and the problems of the resources after it
+    point at their own entries, not at the entry before them."""
+    value = edit.cell(package, "trade", 0, "value")
+    edit.set_cell(package, "trade", 0, "value", str(int(value) + 1 if int(value) % 10 != 9 else int(value) - 1))
+    descriptor_edit(package, lambda d: d["resources"].insert(0, 42))
+    found = located(pakrus.validate(package))
+    lines = (package / "datapackage.json").read_text().splitlines()
+    entry = next(i for i, line in enumerate(lines) if line.strip() == "42,")
+    assert ("datapackage.json", entry + 1, lines[entry].index("42") + 1, "descriptor-invalid") in found
+    assert ("datapackage.json", *resource_key(package, "trade", "hash"), "hash-mismatch") in found
+
+
 def test_missing_package_is_a_usage_error(tmp_path):
     report = pakrus.validate(tmp_path / "nowhere")
     assert located(report) == {(str(tmp_path / "nowhere"), 1, 1, "path-not-found")}
