@@ -292,3 +292,38 @@ def test_typed_cells_read_as_python_reads_them(cells):
             if kind == "number" and expected is not None:
                 assert math.copysign(1, got) == math.copysign(1, expected)  # -0 stays -0
             assert ((line, col) in reported) == (cell is not None and expected is None), (kind, cell)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(" =@+-az\t\x7fé\u200bа")) | st.none(), min_size=1, max_size=12),
+    st.integers(min_value=0, max_value=12),
+)
+def test_the_byte_screen_is_arrows_screen(cells, cut):
+    """plain_cells reads the column's bytes with numpy; on any cells, missing ones and columns
+    held as slices of larger arrays included, it must say what Arrow's string kernels say."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from pakrus import _pandera
+
+    whole = pa.array(["=pad", *cells, "pad "], type=pa.large_string()).slice(1, len(cells))  # offset != 0
+    column = pa.chunked_array([whole.slice(0, cut), whole.slice(cut)])
+    risky = pc.or_(pc.match_substring_regex(column, "^[ =@+\\-]"), pc.ends_with(column, " "))
+    expected = pc.and_(pc.ascii_is_printable(column), pc.invert(risky)).fill_null(True).to_pylist()
+    assert _pandera.plain_cells(pd.Series(pd.arrays.ArrowStringArray(column))).tolist() == expected
+
+
+def test_a_missing_cell_is_plain_whatever_bytes_its_slot_spans():
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from pakrus import _pandera
+
+    offsets = pa.py_buffer(np.array([0, 3, 3, 5], dtype=np.int64))
+    validity = pa.py_buffer(np.packbits([0, 1, 1], bitorder="little"))  # the first cell is missing
+    array = pa.LargeStringArray.from_buffers(3, offsets, pa.py_buffer(b"=\x01 ab"), validity, null_count=1)
+    column = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array])))
+    assert _pandera.plain_cells(column).tolist() == [True, True, True]

@@ -113,12 +113,35 @@ def _hygiene(plain: pd.Series | None) -> list[pa.Check]:
 def plain_cells(s: pd.Series) -> pd.Series:
     """Cells that pass every hygiene rule by their bytes alone: printable ASCII only (U+0020 to
     U+007E, so no control, invisible, decomposed or Cyrillic character), not starting with a space
-    or = @ + -, not ending with a space. Arrow tells these apart at a few GB/s; the rules' own
-    checks, partly in Python, then run only on the other cells (usually few)."""
-    a = _schema.arrow(s)
-    risky = pc.or_(pc.match_substring_regex(a, "^[ =@+\\-]"), pc.ends_with(a, " "))
-    ok = pc.and_(pc.ascii_is_printable(a), pc.invert(risky))  # printable ASCII is ASCII: "é" is not
-    return pd.Series(ok.fill_null(True).to_numpy(zero_copy_only=False), index=s.index)
+    or = @ + -, not ending with a space. The rules' own checks, partly in Python, then run only on
+    the other cells (usually few). Screened on the column's bytes with numpy, a few milliseconds a
+    column: first and last bytes picked out through the offsets, and printable ASCII checked once
+    for the whole column, cell by cell (by Arrow) only when some byte is not."""
+    chunks = [_plain_chunk(chunk) for chunk in _schema.arrow(s).chunks]
+    return pd.Series(np.concatenate(chunks) if chunks else np.zeros(0, dtype=bool), index=s.index)
+
+
+_RISKY_FIRST = np.array([ord(c) for c in " =@+-"], dtype=np.uint8)
+
+
+def _plain_chunk(chunk: pyarrow.LargeStringArray) -> np.ndarray:
+    n = len(chunk)
+    _, offsets, data = chunk.buffers()
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    offsets = np.frombuffer(offsets, dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    text = data[offsets[0] : offsets[-1]]
+    if ((text - np.uint8(0x20)) < np.uint8(0x5F)).all():  # every byte printable ASCII (wraps below 0x20)
+        ok = np.ones(n, dtype=bool)
+    else:
+        ok = pc.ascii_is_printable(chunk).fill_null(True).to_numpy(zero_copy_only=False).copy()
+    filled = np.flatnonzero(offsets[1:] > offsets[:-1])
+    first, last = data[offsets[filled]], data[offsets[filled + 1] - 1]
+    ok[filled[np.isin(first, _RISKY_FIRST) | (last == 0x20)]] = False
+    if chunk.null_count:  # an empty cell passes every rule, whatever bytes its slot may span
+        ok |= chunk.is_null().to_numpy(zero_copy_only=False)
+    return ok
 
 
 def _on_suspects(s: pd.Series, rule, plain: pd.Series | None) -> pd.Series:
