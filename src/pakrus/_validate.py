@@ -66,7 +66,7 @@ class _Locator:
 class _Ahead:
     """Reads the rows of the data files in a thread, in the order of datapackage.json, while the
     main thread imports frictionless and pandera and checks the metadata: at a million rows the
-    CSV reader, which releases the GIL, hides most of that fixed cost. Only a file that passes
+    CSV reader, which releases the GIL, runs during that fixed cost instead of after it. Only a file that passes
     every check of `_read_file` and whose Table Schema names its fields is read ahead; the read
     is used only if the schema, once checked, names the same fields. The thread runs `_scan.read`
     alone, which imports nothing (a test holds it to that), so no import races the main thread's.
