@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from pakrus import _schema
 from pakrus._problems import Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -39,7 +40,7 @@ class Raw:
     @cached_property
     def frame(self) -> pd.DataFrame:
         """The cells as pandas string columns (empty cell -> <NA>), sharing the Arrow text."""
-        return _frame(self.table)
+        return _schema.frame(self.table)
 
 
 def read(data: bytes | mmap.mmap, rel: str, expected: list[str]) -> Raw:
@@ -384,11 +385,3 @@ def _arrow_table(body, expected: list[str], newlines_in_values: bool) -> pa.Tabl
             quoted_strings_can_be_null=True,
         ),
     )
-
-
-def _frame(table: pa.Table) -> pd.DataFrame:
-    """Arrow text columns -> pandas string columns, without copying the text."""
-    string = pd.StringDtype()
-    frame = table.to_pandas(types_mapper=lambda kind: string if kind == pa.large_string() else None)
-    frame.columns = table.column_names  # as given, even where two are the same
-    return frame

@@ -72,10 +72,14 @@ def parse(
             bad = pc.and_(pc.is_valid(text), pc.is_null(values))
             for i in np.flatnonzero(bad.to_numpy(zero_copy_only=False)) if pc.any(bad).as_py() else ():
                 problems.append(Problem(rel, int(lines[i]), col, code, _message(code, text[int(i)].as_py(), field)))
-    table = pa.Table.from_arrays(columns, names=names(schema))
-    frame = table.to_pandas(types_mapper=_PANDAS.get)
-    frame.columns = names(schema)  # as given, even where two are the same
-    return frame, problems
+    return frame(pa.Table.from_arrays(columns, names=names(schema))), problems
+
+
+def frame(table: pa.Table) -> pd.DataFrame:
+    """Arrow columns -> pandas columns of the dtypes `dtype` gives, text without a copy."""
+    out = table.to_pandas(types_mapper=_PANDAS.get)
+    out.columns = table.column_names  # as given, even where two are the same
+    return out
 
 
 _PANDAS = {  # Arrow type -> the pandas dtype `dtype` gives; dates (timestamp[s]) and enums map by default

@@ -66,49 +66,44 @@ class _Locator:
 class _Ahead:
     """Reads the rows of the data files in a thread, in the order of datapackage.json, while the
     main thread imports frictionless and pandera and checks the metadata: at a million rows the
-    CSV reader, which releases the GIL, runs during that fixed cost instead of after it. Only a file that passes
-    every check of `_read_file` and whose Table Schema names its fields is read ahead; the read
-    is used only if the schema, once checked, names the same fields. The thread runs `_scan.read`
-    alone, which imports nothing (a test holds it to that), so no import races the main thread's.
+    CSV reader, which releases the GIL, runs during that fixed cost instead of after it. The
+    schema file and data file of each resource are opened here, once; a file with a problem is
+    left to `_tables`, which opens it again and reports the problem in its place. The thread runs
+    `_scan.read` alone, which imports nothing (a test holds it to that), so no import races the
+    main thread's.
     """
 
     def __init__(self, root: Path, descriptor: dict, at: _Locator):
-        self.files: dict[int, tuple[bytes | mmap.mmap, list[str], Future]] = {}
+        self.schemas: dict[int, _files.JsonFile] = {}
+        self.files: dict[int, bytes | mmap.mmap] = {}
+        self.rows: dict[int, Future] = {}
         self.pool = ThreadPoolExecutor(max_workers=1)
         resources = descriptor.get("resources")
         for i, resource in enumerate(resources if isinstance(resources, list) else []):
-            names = _field_names(root, resource)
-            unread: list[Problem] = []
-            data = _read_file(root, resource, f"/resources/{i}", at, unread) if names else None
-            if data is not None and not unread:
-                self.files[i] = (data, names, self.pool.submit(_scan.read, data, resource["path"], names))
+            if not isinstance(resource, dict):
+                continue
+            unread_schema: list[Problem] = []
+            schema_file = _schema_file(root, resource, f"/resources/{i}", at, unread_schema)
+            if not unread_schema:
+                self.schemas[i] = schema_file
+            unread_data: list[Problem] = []
+            data = _read_file(root, resource, f"/resources/{i}", at, unread_data)
+            if not unread_data:
+                self.files[i] = data
+            if unread_schema or unread_data:
+                continue
+            try:  # the fields the schema names, if it names them well enough to read a header by
+                names = _schema.names(schema_file.value)
+            except (AttributeError, KeyError, TypeError):
+                continue
+            if names and all(isinstance(name, str) for name in names):
+                self.rows[i] = self.pool.submit(_scan.read, data, resource["path"], names)
 
     def __enter__(self) -> _Ahead:
         return self
 
     def __exit__(self, *_) -> None:
         self.pool.shutdown(cancel_futures=True)
-
-    def data(self, i: int) -> bytes | mmap.mmap | None:
-        return self.files[i][0] if i in self.files else None
-
-    def raw(self, i: int, names: list[str]) -> _scan.Raw | None:
-        """The rows of resource `i` as read ahead, if they were read with these field names."""
-        if i in self.files and self.files[i][1] == names:
-            return self.files[i][2].result()
-        return None
-
-
-def _field_names(root: Path, resource) -> list[str] | None:
-    """The field names a resource's Table Schema gives, if they can be read at a glance."""
-    try:
-        if not isinstance(resource, dict) or _files.unsafe_reason(root, resource.get("schema")):
-            return None
-        fields = _files.read_json(root, resource["schema"]).value.get("fields")
-        names = [f["name"] for f in fields]
-    except (PakrusError, AttributeError, KeyError, TypeError):
-        return None
-    return names if names and all(isinstance(n, str) for n in names) else None
 
 
 def _tables(root: Path, descriptor: dict, at: _Locator, problems: list[Problem], ahead: _Ahead):
@@ -118,15 +113,16 @@ def _tables(root: Path, descriptor: dict, at: _Locator, problems: list[Problem],
     schemas, tables, digests = {}, {}, []
     with ThreadPoolExecutor(max_workers=1) as hashing:  # sha256 runs beside the row checks
         for i, resource in resources:
-            schema = _read_schema(root, resource, f"/resources/{i}", at, names, problems)
-            data = ahead.data(i)
-            if data is None:
-                data = _read_file(root, resource, f"/resources/{i}", at, problems)
+            pointer = f"/resources/{i}"
+            schema_file = ahead.schemas.get(i) or _schema_file(root, resource, pointer, at, problems)
+            schema = _checked_schema(schema_file, names, problems) if schema_file is not None else None
+            data = ahead.files[i] if i in ahead.files else _read_file(root, resource, pointer, at, problems)
             if data is not None:
-                digests.append(hashing.submit(_integrity, resource, data, f"/resources/{i}", at))
+                digests.append(hashing.submit(_integrity, resource, data, pointer, at))
             schemas[resource.get("name")] = schema
-            if schema is not None and data is not None:
-                raw = ahead.raw(i, _schema.names(schema)) or _scan.read(data, resource["path"], _schema.names(schema))
+            if schema is not None and data is not None:  # a valid schema is the one the rows were read by
+                read = ahead.rows.get(i)
+                raw = read.result() if read else _scan.read(data, resource["path"], _schema.names(schema))
                 table = _rows(resource, schema, raw, problems)
                 if table is not None:
                     tables[resource["name"]] = table
@@ -135,19 +131,22 @@ def _tables(root: Path, descriptor: dict, at: _Locator, problems: list[Problem],
     return schemas, tables
 
 
-def _read_schema(root, resource, pointer, at, names, problems) -> dict | None:
+def _schema_file(root, resource, pointer, at, problems) -> _files.JsonFile | None:
     rel = resource.get("schema")
     reason = _files.unsafe_reason(root, rel)
     if reason:
         problems.append(at.problem(f"{pointer}/schema", "path-unsafe", f"schema {rel!r}: {reason}"))
         return None
     try:
-        schema_file = _files.read_json(root, rel)
+        return _files.read_json(root, rel)
     except PakrusError as exc:
         problems += [
             p if p.code == "json-invalid" else at.problem(f"{pointer}/schema", p.code, p.message) for p in exc.problems
         ]
         return None
+
+
+def _checked_schema(schema_file: _files.JsonFile, names: list, problems: list[Problem]) -> dict | None:
     found = _Locator(schema_file, "schema-invalid").all(_metadata.schema_problems(schema_file.value, names))
     problems += found
     return None if found else schema_file.value
